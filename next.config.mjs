@@ -1,0 +1,9 @@
+/** @type {import("next").NextConfig} */
+const config = {
+  // better-sqlite3 is native; @node-rs/argon2 ships prebuilt binaries: both must stay external.
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@node-rs/argon2", "pino", "pino-roll"],
+  poweredByHeader: false,
+  typedRoutes: false,
+};
+
+export default config;

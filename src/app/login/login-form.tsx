@@ -1,0 +1,60 @@
+"use client";
+
+import { useState } from "react";
+import { signIn } from "next-auth/react";
+import { Button } from "~/components/ui/button";
+import { Field, Input } from "~/components/ui/input";
+import { Spinner } from "~/components/ui/states";
+
+function messageForCode(code: string | undefined): string {
+  const throttled = /^throttled_(\d+)$/.exec(code ?? "");
+  if (throttled) return `Too many failed sign-ins. Wait ${throttled[1]} seconds before trying again.`;
+  return "Wrong username or password. Repeated failures are slowed down.";
+}
+
+export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError(null);
+    try {
+      const result = await signIn("credentials", {
+        username: String(form.get("username") ?? ""),
+        password: String(form.get("password") ?? ""),
+        redirect: false,
+      });
+      if (result?.error) {
+        setError(messageForCode(result.code));
+        return;
+      }
+      window.location.assign(callbackUrl);
+    } catch {
+      setError("Could not reach Optimizarr. Check that the server is running.");
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
+      <Field label="Username" htmlFor="username">
+        <Input id="username" name="username" autoComplete="username" required maxLength={64} autoFocus />
+      </Field>
+      <Field label="Password" htmlFor="password">
+        <Input id="password" name="password" type="password" autoComplete="current-password" required maxLength={256} />
+      </Field>
+      {error ? (
+        <p role="alert" className="rounded-md border border-danger/40 bg-danger/10 p-3 text-sm text-danger">
+          {error}
+        </p>
+      ) : null}
+      <Button type="submit" variant="primary" disabled={pending}>
+        {pending ? <Spinner /> : null} Sign in
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,52 @@
+/** Display formatting shared by pages; all locale-stable so server and browser render alike. */
+const UNITS = ["B", "KB", "MB", "GB", "TB", "PB"] as const;
+
+export function formatBytes(bytes: bigint | number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return "—";
+  let value = Number(bytes);
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : value >= 100 ? 0 : 1)} ${UNITS[unit]}`;
+}
+
+export function formatNumber(value: number | bigint): string {
+  return new Intl.NumberFormat("en-US").format(value);
+}
+
+export function formatBitrate(bitsPerSecond: number | null | undefined): string {
+  if (!bitsPerSecond) return "—";
+  return bitsPerSecond >= 1_000_000 ? `${(bitsPerSecond / 1_000_000).toFixed(1)} Mb/s` : `${Math.round(bitsPerSecond / 1000)} kb/s`;
+}
+
+export function formatDuration(seconds: number | null | undefined): string {
+  if (!seconds) return "—";
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.floor(seconds % 60);
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}` : `${m}:${String(s).padStart(2, "0")}`;
+}
+
+export function formatResolution(width: number | null | undefined, height: number | null | undefined): string {
+  if (!width || !height) return "—";
+  return `${width}×${height}`;
+}
+
+export function formatDateTime(date: Date | string | null | undefined): string {
+  if (!date) return "never";
+  const d = typeof date === "string" ? new Date(date) : date;
+  return d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+}
+
+export function formatRelative(date: Date | null | undefined, now: Date = new Date()): string {
+  if (!date) return "never";
+  const seconds = Math.round((now.getTime() - date.getTime()) / 1000);
+  if (seconds < 45) return "just now";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} d ago`;
+}

@@ -1,0 +1,99 @@
+/**
+ * All tRPC wiring in one place:
+ * 1. context (db, session, how the caller authenticated)
+ * 2. initialisation (superjson, error formatting)
+ * 3. procedures (public, protected)
+ *
+ * @see https://trpc.io/docs/server/context
+ */
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import type { Session } from "next-auth";
+import { auth } from "~/server/auth";
+import { db, type Database } from "~/server/db";
+import { createLogger } from "~/server/logger";
+import { isValidInstanceApiKey } from "~/server/settings/settings-service";
+
+const log = createLogger("trpc");
+
+// 1. CONTEXT
+
+export type Caller = { kind: "session"; session: Session } | { kind: "apiKey" } | null;
+
+interface InnerContext {
+  db: Database;
+  caller: Caller;
+  headers: Headers;
+}
+
+/** Context without Next: integration tests build it directly with a fake caller. */
+export function createInnerTRPCContext(options: { caller: Caller; headers?: Headers; database?: Database }): InnerContext {
+  return { db: options.database ?? db, caller: options.caller, headers: options.headers ?? new Headers() };
+}
+
+/** Per request: a signed-in session, else a valid `X-Api-Key` header (automation, like Sonarr's). */
+export async function createTRPCContext(options: { headers: Headers }): Promise<InnerContext> {
+  const session = await auth();
+  let caller: Caller = session?.user ? { kind: "session", session } : null;
+  const presentedKey = options.headers.get("x-api-key");
+  if (!caller && presentedKey && (await isValidInstanceApiKey(db, presentedKey))) caller = { kind: "apiKey" };
+  return createInnerTRPCContext({ caller, headers: options.headers });
+}
+
+// 2. INITIALISATION
+
+/** Extra data a service attaches to an error, e.g. the category of a failed connection test. */
+export interface ErrorCauseWithCategory {
+  category: string;
+}
+
+function categoryOf(cause: unknown): string | undefined {
+  if (cause && typeof cause === "object" && "category" in cause && typeof cause.category === "string") return cause.category;
+  return undefined;
+}
+
+const t = initTRPC.context<typeof createTRPCContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    return {
+      ...shape,
+      // A failing input names its fields: "name: Too small" beats "Bad Request".
+      message: zodError ? summariseZodError(error.cause as ZodError) : shape.message,
+      data: { ...shape.data, zodError, category: categoryOf(error.cause) ?? null },
+    };
+  },
+});
+
+function summariseZodError(error: ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+}
+
+export const createCallerFactory = t.createCallerFactory;
+export const createTRPCRouter = t.router;
+
+// 3. PROCEDURES
+
+const timingMiddleware = t.middleware(async ({ next, path, type }) => {
+  const start = performance.now();
+  const result = await next();
+  const durationMs = Math.round(performance.now() - start);
+  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
+    log.error({ path, type, durationMs, err: { name: result.error.name, message: result.error.message } }, "procedure failed");
+  } else {
+    log.debug({ path, type, durationMs, ok: result.ok }, "procedure");
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(timingMiddleware);
+
+/** Signed-in session or instance API key; anything else is 401 UNAUTHORIZED. */
+export const protectedProcedure = t.procedure.use(timingMiddleware).use(({ ctx, next }) => {
+  if (!ctx.caller) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in or send a valid X-Api-Key header" });
+  return next({ ctx: { ...ctx, caller: ctx.caller } });
+});

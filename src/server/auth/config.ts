@@ -1,0 +1,90 @@
+import "server-only";
+import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { z } from "zod";
+import { db } from "~/server/db";
+import { createLogger } from "~/server/logger";
+import { getAuthSecret } from "~/server/secrets";
+import { hashPassword, verifyPassword } from "./password";
+import { loginThrottle, throttleKeys } from "./login-throttle";
+import { clientIpOf } from "./client-ip";
+
+declare module "next-auth" {
+  interface Session extends DefaultSession {
+    user: { id: string; name: string } & DefaultSession["user"];
+  }
+}
+
+const log = createLogger("auth");
+
+/** Codes reach the login page through the URL, so they carry no detail beyond the wait time. */
+class InvalidCredentials extends CredentialsSignin {
+  code = "invalid_credentials";
+}
+class Throttled extends CredentialsSignin {
+  constructor(retryAfterMs: number) {
+    super();
+    this.code = `throttled_${Math.ceil(retryAfterMs / 1000)}`;
+  }
+}
+
+const credentialsSchema = z.object({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+
+// Unknown usernames are checked against a real hash too, so they cost the same time as wrong passwords.
+let dummyHash: Promise<string> | undefined;
+const getDummyHash = () => (dummyHash ??= hashPassword(crypto.randomUUID()));
+
+export const { auth, handlers, signIn, signOut } = NextAuth({
+  secret: getAuthSecret(),
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  pages: { signIn: "/login" },
+  logger: {
+    error: (error) => {
+      if (error instanceof CredentialsSignin) return;
+      log.error({ err: { name: error.name, message: error.message } }, "next-auth error");
+    },
+    warn: (code) => log.warn({ code }, "next-auth warning"),
+    debug: () => undefined,
+  },
+  providers: [
+    Credentials({
+      credentials: { username: { label: "Username" }, password: { label: "Password", type: "password" } },
+      async authorize(rawCredentials, request) {
+        const parsed = credentialsSchema.safeParse(rawCredentials);
+        if (!parsed.success) throw new InvalidCredentials();
+        const { username, password } = parsed.data;
+        const keys = throttleKeys(clientIpOf(request.headers), username);
+        const waitMs = loginThrottle.retryAfterMs(keys);
+        if (waitMs > 0) {
+          log.warn({ username, waitMs }, "sign-in throttled");
+          throw new Throttled(waitMs);
+        }
+        const user = await db.user.findUnique({ where: { username } });
+        const valid = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), password);
+        if (!user || !valid) {
+          loginThrottle.recordFailure(keys);
+          log.warn({ username }, "sign-in failed: wrong username or password");
+          throw new InvalidCredentials();
+        }
+        loginThrottle.recordSuccess(keys);
+        log.info({ username }, "signed in");
+        return { id: String(user.id), name: user.username };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user?.id) token.sub = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      session.user.id = token.sub ?? "";
+      session.user.name = token.name ?? "";
+      return session;
+    },
+  },
+});

@@ -1,0 +1,69 @@
+import "server-only";
+import path from "node:path";
+import pino, { type Logger } from "pino";
+import pinoRoll from "pino-roll";
+import { env } from "~/env";
+import { resolveDataDir } from "~/server/database-url";
+
+/**
+ * The one logger. Secrets are removed here, not by callers: known secret fields by path, and any
+ * registered secret value (API keys, once decrypted) wherever it appears in the written line.
+ */
+const REDACTED_PATHS = [
+  "apiKey", "*.apiKey", "*.*.apiKey", "password", "*.password", "*.*.password", "secret", "*.secret",
+  "token", "*.token", "authorization", "*.authorization", "cookie", "*.cookie",
+  'headers["x-api-key"]', '*.headers["x-api-key"]', 'headers["authorization"]', '*.headers["authorization"]',
+  'headers["cookie"]', '*.headers["cookie"]', 'headers["apikey"]', '*.headers["apikey"]',
+];
+
+const registeredSecrets = new Set<string>();
+
+/** Any later log line containing `value` gets `[Redacted]` in its place. Short values are ignored. */
+export function registerSecret(value: string | undefined | null): void {
+  if (value && value.length >= 8) registeredSecrets.add(value);
+}
+
+export function scrubSecrets(text: string): string {
+  let result = text;
+  for (const secret of registeredSecrets) {
+    if (result.includes(secret)) result = result.split(secret).join("[Redacted]");
+  }
+  return result;
+}
+
+export const LOG_FILE_BASENAME = "optimizarr";
+
+export function logDirectory(): string {
+  return path.join(resolveDataDir(), "logs");
+}
+
+function createRootLogger(): Logger {
+  const streams = pino.multistream([{ stream: process.stdout, level: env.LOG_LEVEL === "silent" ? "fatal" : env.LOG_LEVEL }]);
+  if (env.LOG_TO_FILE === "true" && env.LOG_LEVEL !== "silent") {
+    pinoRoll({
+      file: path.join(logDirectory(), LOG_FILE_BASENAME),
+      size: "10m",
+      limit: { count: 5 },
+      mkdir: true,
+      symlink: true,
+    })
+      .then((fileStream) => streams.add({ stream: fileStream, level: env.LOG_LEVEL }))
+      .catch((error: unknown) => process.stderr.write(`Optimizarr: log file disabled: ${String(error)}\n`));
+  }
+  return pino(
+    {
+      level: env.LOG_LEVEL,
+      base: undefined,
+      redact: { paths: REDACTED_PATHS, censor: "[Redacted]" },
+      hooks: { streamWrite: scrubSecrets },
+    },
+    streams,
+  );
+}
+
+const globalForLogger = globalThis as unknown as { optimizarrLogger?: Logger };
+export const rootLogger: Logger = (globalForLogger.optimizarrLogger ??= createRootLogger());
+
+export function createLogger(module: string): Logger {
+  return rootLogger.child({ module });
+}

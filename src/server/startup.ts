@@ -1,0 +1,23 @@
+import "server-only";
+import { env } from "~/env";
+import { db } from "~/server/db";
+import { createLogger } from "~/server/logger";
+import { createAdminAccount, needsSetup } from "~/server/auth/admin-account";
+import { getInstanceApiKey } from "~/server/settings/settings-service";
+import { getAuthSecret, getSecretKey } from "~/server/secrets";
+
+const log = createLogger("startup");
+
+/** Everything a fresh or restarted server needs before it takes requests. */
+export async function runStartupTasks(): Promise<void> {
+  // Generate the secret files now rather than on the first request that needs them.
+  getSecretKey();
+  getAuthSecret();
+  await getInstanceApiKey(db);
+
+  if (env.ADMIN_USERNAME && env.ADMIN_PASSWORD && (await needsSetup(db))) {
+    await createAdminAccount(db, { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD });
+    log.info({ username: env.ADMIN_USERNAME }, "admin account created from ADMIN_USERNAME/ADMIN_PASSWORD");
+  }
+  log.info({ port: env.PORT }, "Optimizarr started");
+}
