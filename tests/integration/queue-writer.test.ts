@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { db } from "~/server/db";
+import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
+
+function item(overrides: Partial<QueueItemInput> & { filePath: string }): QueueItemInput {
+  return {
+    sizeBytes: 1_000_000_000n, codec: "h264", codecRaw: "x264", width: 1920, height: 1080, bitrate: 8_000_000,
+    durationSeconds: 3600, qualitySource: "webdl", source: "scan", connectionId: null, externalId: null, private: false,
+    fileModifiedAt: new Date("2026-01-01T00:00:00Z"), ...overrides,
+  };
+}
+
+describe("upsertQueueItems", () => {
+  it("adds new files, skips ones already in the target codec, and never duplicates on re-run", async () => {
+    const inputs = [item({ filePath: "/m/a.mkv" }), item({ filePath: "/m/b.mkv", codec: "h265", codecRaw: "x265" })];
+
+    const first = await upsertQueueItems(db, inputs, { targetCodec: "h265" });
+    const second = await upsertQueueItems(db, inputs, { targetCodec: "h265" });
+
+    expect(first).toEqual({ added: 1, updated: 0, unchanged: 0, skipped: 1 });
+    expect(second).toEqual({ added: 0, updated: 0, unchanged: 2, skipped: 0 });
+    const rows = await db.queueItem.findMany({ where: { filePath: { in: ["/m/a.mkv", "/m/b.mkv"] } }, orderBy: { filePath: "asc" } });
+    expect(rows.map((row) => [row.filePath, row.status, row.private])).toEqual([["/m/a.mkv", "queued", false], ["/m/b.mkv", "skipped", false]]);
+    expect(rows[0]!.estimatedSavingsBytes).toBe(450_000_000n);
+    expect(rows[0]!.fileModifiedAt?.toISOString()).toBe("2026-01-01T00:00:00.000Z");
+  });
+
+  it("updates changed files but keeps known facts a poorer source lacks", async () => {
+    await upsertQueueItems(db, [item({ filePath: "/m/c.mkv", source: "radarr", connectionId: null, externalId: "7" })], { targetCodec: "h265" });
+
+    const counts = await upsertQueueItems(
+      db,
+      [item({ filePath: "/m/c.mkv", sizeBytes: 2n, codec: "unknown", codecRaw: null, width: null, height: null, bitrate: null })],
+      { targetCodec: "h265" },
+    );
+
+    expect(counts.updated).toBe(1);
+    const row = await db.queueItem.findUniqueOrThrow({ where: { filePath: "/m/c.mkv" } });
+    expect(row).toMatchObject({ sizeBytes: 2n, codec: "h264", codecRaw: "x264", width: 1920, height: 1080, externalId: "7" });
+  });
+
+  it("writes 5,000 files in one call", async () => {
+    const inputs = Array.from({ length: 5000 }, (_, index) => item({ filePath: `/bulk/${index}.mkv`, private: index % 2 === 0 }));
+
+    const counts = await upsertQueueItems(db, inputs, { targetCodec: "h265" });
+
+    expect(counts.added).toBe(5000);
+    expect(await db.queueItem.count({ where: { filePath: { startsWith: "/bulk/" }, private: true } })).toBe(2500);
+  });
+});
