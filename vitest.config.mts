@@ -22,6 +22,8 @@ export default defineConfig({
           hookTimeout: 60_000,
           // Each file gets its own SQLite DB (see setup); files run in parallel on the two cores.
           pool: "forks",
+          // next-auth imports "next/server" without an extension; let Vite resolve it.
+          server: { deps: { inline: ["next-auth", "@auth/core"] } },
         },
       },
     ],

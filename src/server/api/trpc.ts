@@ -32,12 +32,19 @@ export function createInnerTRPCContext(options: { caller: Caller; headers?: Head
   return { db: options.database ?? db, caller: options.caller, headers: options.headers ?? new Headers() };
 }
 
-/** Per request: a signed-in session, else a valid `X-Api-Key` header (automation, like Sonarr's). */
+/**
+ * Per request: an `X-Api-Key` header (automation, like Sonarr's) decides alone — a wrong key is 401
+ * even beside a session cookie; otherwise the signed-in session, if any.
+ */
 export async function createTRPCContext(options: { headers: Headers }): Promise<InnerContext> {
-  const session = await auth();
-  let caller: Caller = session?.user ? { kind: "session", session } : null;
   const presentedKey = options.headers.get("x-api-key");
-  if (!caller && presentedKey && (await isValidInstanceApiKey(db, presentedKey))) caller = { kind: "apiKey" };
+  let caller: Caller = null;
+  if (presentedKey !== null) {
+    if (await isValidInstanceApiKey(db, presentedKey)) caller = { kind: "apiKey" };
+  } else {
+    const session = await auth();
+    if (session?.user) caller = { kind: "session", session };
+  }
   return createInnerTRPCContext({ caller, headers: options.headers });
 }
 
