@@ -7,7 +7,7 @@ process.env.DATA_DIR = dataDir;
 process.env.DATABASE_URL = databaseUrl;
 process.env.LOG_LEVEL ??= "info";
 process.env.LOG_TO_FILE = "true";
-process.env.NODE_ENV = "test";
+Object.assign(process.env, { NODE_ENV: "test" });
 delete process.env.SECRET_KEY;
 delete process.env.OPTIMIZARR_API_KEY;
 delete process.env.ADMIN_USERNAME;
