@@ -1,4 +1,5 @@
 import "server-only";
+import fs from "node:fs";
 import path from "node:path";
 import pino, { type Logger } from "pino";
 import pinoRoll from "pino-roll";
@@ -40,13 +41,19 @@ export function logDirectory(): string {
 function createRootLogger(): Logger {
   const streams = pino.multistream([{ stream: process.stdout, level: env.LOG_LEVEL === "silent" ? "fatal" : env.LOG_LEVEL }]);
   if (env.LOG_TO_FILE === "true" && env.LOG_LEVEL !== "silent") {
-    pinoRoll({
-      file: path.join(logDirectory(), LOG_FILE_BASENAME),
-      size: "10m",
-      limit: { count: 5 },
-      mkdir: true,
-      symlink: true,
-    })
+    // pino-roll links current.log before SonicBoom's own (async) mkdir runs: on a fresh data dir
+    // the link fails and file logging is lost, so the directory must exist first.
+    fs.promises
+      .mkdir(logDirectory(), { recursive: true })
+      .then(() =>
+        pinoRoll({
+          file: path.join(logDirectory(), LOG_FILE_BASENAME),
+          size: "10m",
+          limit: { count: 5 },
+          mkdir: true,
+          symlink: true,
+        }),
+      )
       .then((fileStream) => streams.add({ stream: fileStream, level: env.LOG_LEVEL }))
       .catch((error: unknown) => process.stderr.write(`Optimizarr: log file disabled: ${String(error)}\n`));
   }
