@@ -1,0 +1,152 @@
+import fs from "node:fs";
+import path from "node:path";
+import { TRPCError } from "@trpc/server";
+import { describe, expect, it } from "vitest";
+import { anonymousCaller, signedInCaller } from "../support/callers";
+import { flushLogFile } from "../support/log-file";
+import packageJson from "../../package.json";
+import { sealSecret } from "~/server/crypto/secret-box";
+import { db } from "~/server/db";
+import { createLogger, logDirectory } from "~/server/logger";
+import { getSecretKey } from "~/server/secrets";
+
+async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => (error instanceof TRPCError ? error.code : "not a TRPCError"),
+  );
+}
+
+async function createConnection(fields: { name: string; appType: string; private?: boolean; enabled?: boolean; lastErrorCategory?: string | null; lastErrorMessage?: string | null }) {
+  return db.externalConnection.create({
+    data: {
+      baseUrl: "http://127.0.0.1:8989",
+      apiKeyEncrypted: sealSecret("0123456789abcdef0123456789abcdef", getSecretKey()),
+      apiKeyLast4: "cdef",
+      lastErrorAt: fields.lastErrorCategory ? new Date() : null,
+      ...fields,
+    },
+  });
+}
+
+describe("system.status", () => {
+  it("reports version, paths, database size, queue counts and passing health checks", async () => {
+    await db.queueItem.createMany({
+      data: [
+        { filePath: "/s/1.mkv", sizeBytes: 10n, source: "scan", status: "queued" },
+        { filePath: "/s/2.mkv", sizeBytes: 10n, source: "scan", status: "queued" },
+        { filePath: "/s/3.mkv", sizeBytes: 10n, source: "scan", status: "done" },
+      ],
+    });
+
+    const status = await signedInCaller().system.status();
+
+    expect(status.version).toBe(packageJson.version);
+    expect(status.nodeVersion).toBe(process.version);
+    expect(status.dataDir).toBe(path.resolve(process.env.DATA_DIR!));
+    expect(status.logDirectory).toBe(path.join(status.dataDir, "logs"));
+    expect(status.databasePath).toBe(path.join(status.dataDir, "optimizarr.db"));
+    expect(status.databaseSizeBytes).toBeGreaterThanOrEqual(fs.statSync(status.databasePath!).size);
+    expect(status.queue.byStatus).toMatchObject({ queued: 2, done: 1, failed: 0, encoding: 0, skipped: 0 });
+    expect(status.queue.total).toBe(3);
+    expect(status.uptimeSeconds).toBeGreaterThanOrEqual(0);
+    expect(status.clock.timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    const byId = new Map(status.health.map((result) => [result.id, result]));
+    expect(byId.get("data-dir-writable")?.level).toBe("ok");
+    expect(byId.get("connections")?.level).toBe("ok");
+    expect(byId.get("disk-space")).toBeDefined();
+    expect(byId.get("ffprobe")).toBeDefined();
+  });
+
+  it("warns about failing connections, and keeps a private connection's error text out", async () => {
+    const sonarr = await createConnection({ name: "Sonarr 4K", appType: "sonarr", lastErrorCategory: "unauthorized", lastErrorMessage: "Sonarr rejected the API key (401)" });
+    const stash = await createConnection({
+      name: "Home Stash",
+      appType: "stash",
+      private: true,
+      lastErrorCategory: "bad_response",
+      lastErrorMessage: "Scene /private/vault/secret-title.mp4 has an invalid file",
+    });
+    await createConnection({ name: "Radarr ok", appType: "radarr" });
+    await createConnection({ name: "Radarr off", appType: "radarr", enabled: false, lastErrorCategory: "unreachable", lastErrorMessage: "ECONNREFUSED" });
+
+    const { health } = await signedInCaller().system.status();
+
+    const warnings = health.filter((result) => result.id.startsWith("connection-failing:"));
+    expect(warnings.map((result) => [result.id, result.level])).toEqual([
+      [`connection-failing:${stash.id}`, "warning"],
+      [`connection-failing:${sonarr.id}`, "warning"],
+    ]);
+    expect(warnings[1]!.message).toBe("Sonarr 'Sonarr 4K' is failing: Sonarr rejected the API key (401)");
+    expect(warnings[0]!.message).toBe("Stash 'Home Stash' is failing: it sent a response Optimizarr does not understand");
+    expect(JSON.stringify(health)).not.toContain("vault");
+    expect(JSON.stringify(health)).not.toContain("secret-title");
+    expect(health.some((result) => result.id === "connections")).toBe(false);
+    // Problems come before passing checks.
+    expect(health.findIndex((result) => result.level === "ok")).toBeGreaterThan(health.findLastIndex((result) => result.level !== "ok"));
+
+    await db.externalConnection.deleteMany();
+  });
+});
+
+describe("system.logs", () => {
+  it("returns the newest lines first, filtered by level, without credential fields", async () => {
+    await flushLogFile();
+    const log = createLogger("system-test");
+    log.info({ step: 1 }, "info line");
+    log.warn({ step: 2, password: "hunter22", nested: { token: "abc123456789" } }, "warn line");
+    log.error({ step: 3, err: new Error("kaboom") }, "error line");
+    await flushLogFile();
+    const caller = signedInCaller();
+
+    const all = await caller.system.logs({ limit: 1000 });
+    const warnings = await caller.system.logs({ level: "warn", limit: 1000 });
+
+    const ours = (entries: typeof all.entries) => entries.filter((entry) => entry.module === "system-test").map((entry) => entry.msg);
+    expect(ours(all.entries)).toEqual(["error line", "warn line", "info line"]);
+    expect(ours(warnings.entries)).toEqual(["error line", "warn line"]);
+    expect(warnings.entries.every((entry) => ["warn", "error", "fatal"].includes(entry.level))).toBe(true);
+    const warn = all.entries.find((entry) => entry.msg === "warn line")!;
+    expect(warn.extra).toEqual({ step: 2, nested: {} });
+    expect(warn.time).toBeInstanceOf(Date);
+    const error = all.entries.find((entry) => entry.msg === "error line")!;
+    expect(error.extra.err).toMatchObject({ message: "kaboom", type: "Error" });
+    expect(JSON.stringify(all)).not.toContain("hunter22");
+    expect(all.directory).toBe(logDirectory());
+  });
+
+  it("pages with limit and nextBefore", async () => {
+    const log = createLogger("paging-test");
+    for (let index = 0; index < 5; index++) log.info(`page line ${index}`);
+    await flushLogFile();
+    const caller = signedInCaller();
+
+    const first = await caller.system.logs({ limit: 3 });
+    const second = await caller.system.logs({ limit: 3, before: first.nextBefore! });
+
+    expect(first.entries).toHaveLength(3);
+    const ids = [...first.entries, ...second.entries].map((entry) => entry.id);
+    expect(new Set(ids).size).toBe(6);
+    const times = [...first.entries, ...second.entries].map((entry) => entry.time.getTime());
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+  });
+
+  it("rejects a limit above 1000 and a malformed cursor", async () => {
+    const caller = signedInCaller();
+
+    expect(await codeOf(caller.system.logs({ limit: 1001 }))).toBe("BAD_REQUEST");
+    expect(await codeOf(caller.system.logs({ limit: 10, before: "../../etc/passwd:0" }))).toBe("BAD_REQUEST");
+    expect((await caller.system.logs()).entries.length).toBeLessThanOrEqual(200);
+  });
+});
+
+describe("access", () => {
+  it("answers UNAUTHORIZED without a session or API key", async () => {
+    const anonymous = anonymousCaller();
+
+    expect(await codeOf(anonymous.system.status())).toBe("UNAUTHORIZED");
+    expect(await codeOf(anonymous.system.logs({ limit: 10 }))).toBe("UNAUTHORIZED");
+    expect(await codeOf(anonymous.system.clock())).toBe("UNAUTHORIZED");
+    expect((await signedInCaller().system.clock()).timeZone).toBeTruthy();
+  });
+});
