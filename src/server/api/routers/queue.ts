@@ -1,3 +1,19 @@
-import { createTRPCRouter } from "~/server/api/trpc";
+import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
+import { removeQueueItems, requeueQueueItems, setQueueItemsPriority, skipQueueItems } from "~/server/queue/queue-actions";
+import { queueIdsInput, queueListInput, queueSetPriorityInput } from "~/server/queue/queue-inputs";
+import { countQueueByStatus, listQueue } from "~/server/queue/queue-service";
 
-export const queueRouter = createTRPCRouter({});
+/** Public contract: ../shared/specs/api-contract.md (`queue` router). */
+export const queueRouter = createTRPCRouter({
+  list: protectedProcedure.input(queueListInput).query(({ ctx, input }) => listQueue(ctx.db, input)),
+
+  counts: protectedProcedure.query(({ ctx }) => countQueueByStatus(ctx.db)),
+
+  remove: protectedProcedure.input(queueIdsInput).mutation(({ ctx, input }) => removeQueueItems(ctx.db, input.ids)),
+
+  skip: protectedProcedure.input(queueIdsInput).mutation(({ ctx, input }) => skipQueueItems(ctx.db, input.ids)),
+
+  requeue: protectedProcedure.input(queueIdsInput).mutation(({ ctx, input }) => requeueQueueItems(ctx.db, input.ids)),
+
+  setPriority: protectedProcedure.input(queueSetPriorityInput).mutation(({ ctx, input }) => setQueueItemsPriority(ctx.db, input.ids, input.priority)),
+});

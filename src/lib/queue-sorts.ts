@@ -1,0 +1,21 @@
+/** Orders the queue page offers (client-safe: the page's sort select and the server share them). */
+export const QUEUE_SORTS = ["newest", "oldest", "size-desc", "size-asc", "priority", "path", "savings"] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
+
+export const DEFAULT_QUEUE_SORT: QueueSort = "newest";
+
+export const QUEUE_SORT_LABELS = {
+  newest: "Newest first",
+  oldest: "Oldest first",
+  "size-desc": "Largest first",
+  "size-asc": "Smallest first",
+  priority: "Priority (encoding order)",
+  path: "Path (A–Z)",
+  savings: "Largest savings first",
+} as const satisfies Record<QueueSort, string>;
+
+export const QUEUE_LIST_MAX_LIMIT = 500;
+export const QUEUE_SEARCH_MAX_LENGTH = 500;
+export const QUEUE_BULK_MAX_IDS = 1000;
+export const QUEUE_PRIORITY_MIN = -100;
+export const QUEUE_PRIORITY_MAX = 100;

@@ -1,0 +1,54 @@
+import "server-only";
+import type { QueueStatus } from "~/lib/queue-enums";
+import type { Database } from "~/server/db";
+import { createLogger } from "~/server/logger";
+
+/**
+ * The queue page's bulk actions. Each is one statement over the chosen ids and touches only the
+ * items the action makes sense for; `count` says how many actually changed, so the page can tell
+ * "3 of 5 skipped" instead of pretending all went through.
+ */
+const log = createLogger("queue-actions");
+
+export const SKIPPED_BY_USER = "Skipped by user";
+
+/** A file being encoded belongs to the encoder until it finishes; nothing here pulls it away. */
+const SKIPPABLE: QueueStatus[] = ["queued", "failed"];
+const REQUEUEABLE: QueueStatus[] = ["skipped", "failed", "done"];
+const REMOVABLE: QueueStatus[] = ["queued", "done", "failed", "skipped", "removed"];
+
+export interface ActionResult {
+  count: number;
+}
+
+/** Deletes the rows. A later scan or sync that still finds the file adds it again (Skip keeps it out). */
+export async function removeQueueItems(db: Database, ids: readonly number[]): Promise<ActionResult> {
+  const { count } = await db.queueItem.deleteMany({ where: { id: { in: [...ids] }, status: { in: REMOVABLE } } });
+  log.info({ action: "remove", requested: ids.length, count }, "queue items removed");
+  return { count };
+}
+
+export async function skipQueueItems(db: Database, ids: readonly number[]): Promise<ActionResult> {
+  const { count } = await db.queueItem.updateMany({
+    where: { id: { in: [...ids] }, status: { in: SKIPPABLE } },
+    data: { status: "skipped", statusReason: SKIPPED_BY_USER },
+  });
+  log.info({ action: "skip", requested: ids.length, count }, "queue items skipped");
+  return { count };
+}
+
+/** Back in line, whatever made them leave it; the user asked, so even files already in the target codec. */
+export async function requeueQueueItems(db: Database, ids: readonly number[]): Promise<ActionResult> {
+  const { count } = await db.queueItem.updateMany({
+    where: { id: { in: [...ids] }, status: { in: REQUEUEABLE } },
+    data: { status: "queued", statusReason: null },
+  });
+  log.info({ action: "requeue", requested: ids.length, count }, "queue items re-queued");
+  return { count };
+}
+
+export async function setQueueItemsPriority(db: Database, ids: readonly number[], priority: number): Promise<ActionResult> {
+  const { count } = await db.queueItem.updateMany({ where: { id: { in: [...ids] } }, data: { priority } });
+  log.info({ action: "setPriority", requested: ids.length, count, priority }, "queue priority set");
+  return { count };
+}

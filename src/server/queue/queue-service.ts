@@ -1,0 +1,161 @@
+import "server-only";
+import { Prisma } from "~/generated/prisma/client";
+import { QUEUE_STATUSES, RESOLUTION_BUCKETS, type QueueStatus, type ResolutionBucket } from "~/lib/queue-enums";
+import type { QueueSort } from "~/lib/queue-sorts";
+import type { Database } from "~/server/db";
+import { encodeCursor, type QueueCursor } from "./queue-cursor";
+import { queueItemDtoInclude, toQueueItemDto, type QueueItemDto } from "./queue-dto";
+import type { QueueListInput } from "./queue-inputs";
+
+/**
+ * The queue page's listing: filters, one of a fixed set of orders, keyset pagination.
+ *
+ * Two steps per page: a raw statement picks the page's ids (full control over the SQL, so every sort
+ * walks an index instead of sorting 100k rows), then Prisma loads those rows typed, with their
+ * connection, for the DTO. Every order ends in a unique column, so "after the last item" is exact.
+ */
+export interface QueuePage {
+  items: QueueItemDto[];
+  nextCursor: string | null;
+}
+
+interface KeyRow {
+  id: number;
+  key: bigint | number | string | null;
+  private: boolean;
+}
+
+export async function listQueue(db: Database, input: QueueListInput): Promise<QueuePage> {
+  const filters = filterConditions(input);
+  const take = input.limit + 1; // one extra row tells whether another page exists
+  const keyRows = input.sort === "path" ? await pathPageKeys(db, filters, input.cursor ?? null, take, !input.search) : await pageKeys(db, input.sort, filters, input.cursor ?? null, take);
+
+  const pageRows = keyRows.slice(0, input.limit);
+  const rows = await db.queueItem.findMany({ where: { id: { in: pageRows.map((row) => row.id) } }, include: queueItemDtoInclude });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  // A row deleted between the two statements simply drops out of the page.
+  const items = pageRows.flatMap((keyRow) => {
+    const row = byId.get(keyRow.id);
+    return row ? [toQueueItemDto(row)] : [];
+  });
+  const last = pageRows.at(-1);
+  return { items, nextCursor: keyRows.length > input.limit && last ? encodeCursor(cursorAfter(input.sort, last)) : null };
+}
+
+export type QueueCounts = Record<QueueStatus, number> & { total: number };
+
+/** Items per status for the page's tabs; `total` leaves out removed files, like the default listing. */
+export async function countQueueByStatus(db: Database): Promise<QueueCounts> {
+  const groups = await db.queueItem.groupBy({ by: ["status"], _count: { _all: true } });
+  const counts = Object.fromEntries(QUEUE_STATUSES.map((status) => [status, 0])) as Record<QueueStatus, number>;
+  for (const group of groups) {
+    if ((QUEUE_STATUSES as readonly string[]).includes(group.status)) counts[group.status as QueueStatus] += group._count._all;
+  }
+  const total = QUEUE_STATUSES.filter((status) => status !== "removed").reduce((sum, status) => sum + counts[status], 0);
+  return { ...counts, total };
+}
+
+function filterConditions(input: QueueListInput): Prisma.Sql[] {
+  // Files that vanished from disk stay in the table (so a re-appearing file keeps its history) but
+  // are only listed when asked for by status.
+  const conditions = [input.status ? Prisma.sql`"status" = ${input.status}` : Prisma.sql`"status" <> 'removed'`];
+  if (input.codec) conditions.push(Prisma.sql`"codec" = ${input.codec}`);
+  if (input.source) conditions.push(Prisma.sql`"source" = ${input.source}`);
+  if (input.connectionId !== undefined) conditions.push(Prisma.sql`"connectionId" = ${input.connectionId}`);
+  if (input.resolution) conditions.push(resolutionCondition(input.resolution));
+  if (input.search) {
+    // A private item must not be findable by its real path: a match alone would confirm what it is.
+    // `NOT "private"` (rather than `= false`) also keeps SQLite off the two-valued private index.
+    // SQLite's LIKE ignores ASCII case, which is what a path search wants.
+    conditions.push(Prisma.sql`NOT "private"`, Prisma.sql`"filePath" LIKE ${`%${escapeLike(input.search)}%`} ESCAPE '!'`);
+  }
+  return conditions;
+}
+
+/** The same buckets as resolutionBucketOf, as height ranges on the indexed column. */
+export function resolutionCondition(bucket: ResolutionBucket): Prisma.Sql {
+  if (bucket === "unknown") return Prisma.sql`("height" IS NULL OR "height" <= 0)`;
+  const index = RESOLUTION_BUCKETS.findIndex((candidate) => candidate.key === bucket);
+  const min = RESOLUTION_BUCKETS[index]!.minHeight;
+  const upper = index > 0 ? RESOLUTION_BUCKETS[index - 1]!.minHeight : null;
+  return upper === null ? Prisma.sql`"height" >= ${min}` : Prisma.sql`"height" >= ${min} AND "height" < ${upper}`;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[!%_]/g, (char) => `!${char}`);
+}
+
+type KeysetSort = Exclude<QueueSort, "path">;
+
+/**
+ * Per sort: the key column, the order, and "strictly after the cursor" in that order. Row-value
+ * comparisons let SQLite seek straight into the matching (key, id) index. "newest"/"oldest" use the
+ * id alone: ids grow with insertion, so they order exactly like createdAt, and the status, codec and
+ * source indexes (all ending in id) then serve a filtered listing without a sort step.
+ */
+const KEYSET: Record<KeysetSort, { key: Prisma.Sql; orderBy: Prisma.Sql; after: (cursor: QueueCursor) => Prisma.Sql }> = {
+  newest: { key: Prisma.sql`NULL`, orderBy: Prisma.sql`"id" DESC`, after: (cursor) => Prisma.sql`"id" < ${cursor.id}` },
+  oldest: { key: Prisma.sql`NULL`, orderBy: Prisma.sql`"id" ASC`, after: (cursor) => Prisma.sql`"id" > ${cursor.id}` },
+  "size-desc": { key: Prisma.sql`"sizeBytes"`, orderBy: Prisma.sql`"sizeBytes" DESC, "id" DESC`, after: (cursor) => Prisma.sql`("sizeBytes", "id") < (${keyOf(cursor)}, ${cursor.id})` },
+  "size-asc": { key: Prisma.sql`"sizeBytes"`, orderBy: Prisma.sql`"sizeBytes" ASC, "id" ASC`, after: (cursor) => Prisma.sql`("sizeBytes", "id") > (${keyOf(cursor)}, ${cursor.id})` },
+  savings: {
+    key: Prisma.sql`"estimatedSavingsBytes"`,
+    orderBy: Prisma.sql`"estimatedSavingsBytes" DESC, "id" DESC`,
+    after: (cursor) => Prisma.sql`("estimatedSavingsBytes", "id") < (${keyOf(cursor)}, ${cursor.id})`,
+  },
+  // Highest priority first, then oldest first: the order the encoder works in. Mixed directions
+  // rule out a row value; the leading "<=" still lets the (priority DESC, id) index seek.
+  priority: {
+    key: Prisma.sql`"priority"`,
+    orderBy: Prisma.sql`"priority" DESC, "id" ASC`,
+    after: (cursor) => Prisma.sql`"priority" <= ${keyOf(cursor)} AND ("priority" < ${keyOf(cursor)} OR "id" > ${cursor.id})`,
+  },
+};
+
+function keyOf(cursor: QueueCursor): bigint | number | string | null {
+  return "key" in cursor ? cursor.key : null;
+}
+
+async function pageKeys(db: Database, sort: KeysetSort, filters: Prisma.Sql[], cursor: QueueCursor | null, take: number): Promise<KeyRow[]> {
+  const spec = KEYSET[sort];
+  const conditions = cursor ? [...filters, spec.after(cursor)] : filters;
+  return db.$queryRaw<KeyRow[]>`SELECT "id", ${spec.key} AS "key", "private" FROM "QueueItem" WHERE ${Prisma.join(conditions, " AND ")} ORDER BY ${spec.orderBy} LIMIT ${take}`;
+}
+
+/**
+ * Path order lists public items by path, then private items by id. Sorting private items by their
+ * real paths would slot them between public ones and hint at their folder and name; the cursor would
+ * carry the path too. `includePrivate` is false while searching (private items never match).
+ */
+async function pathPageKeys(db: Database, filters: Prisma.Sql[], cursor: QueueCursor | null, take: number, includePrivate: boolean): Promise<KeyRow[]> {
+  const pathKey = cursor?.sort === "path" ? cursor.key : undefined;
+  const rows: KeyRow[] = [];
+  if (pathKey !== null) {
+    // filePath is unique, so it alone orders the public items totally.
+    const conditions = [...filters, Prisma.sql`NOT "private"`];
+    if (pathKey !== undefined) conditions.push(Prisma.sql`"filePath" > ${pathKey}`);
+    rows.push(...(await db.$queryRaw<KeyRow[]>`SELECT "id", "filePath" AS "key", "private" FROM "QueueItem" WHERE ${Prisma.join(conditions, " AND ")} ORDER BY "filePath" ASC LIMIT ${take}`));
+  }
+  if (rows.length < take && includePrivate) {
+    const conditions = [...filters, Prisma.sql`"private"`];
+    if (pathKey === null && cursor) conditions.push(Prisma.sql`"id" > ${cursor.id}`);
+    rows.push(...(await db.$queryRaw<KeyRow[]>`SELECT "id", NULL AS "key", "private" FROM "QueueItem" WHERE ${Prisma.join(conditions, " AND ")} ORDER BY "id" ASC LIMIT ${take - rows.length}`));
+  }
+  return rows;
+}
+
+function cursorAfter(sort: QueueSort, last: KeyRow): QueueCursor {
+  switch (sort) {
+    case "newest":
+    case "oldest":
+      return { sort, id: last.id };
+    case "size-desc":
+    case "size-asc":
+    case "savings":
+      return { sort, id: last.id, key: BigInt(last.key ?? 0) };
+    case "priority":
+      return { sort, id: last.id, key: Number(last.key ?? 0) };
+    case "path":
+      return { sort, id: last.id, key: last.private ? null : String(last.key) };
+  }
+}
