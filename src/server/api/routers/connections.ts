@@ -1,3 +1,52 @@
-import { createTRPCRouter } from "~/server/api/trpc";
+import { z } from "zod";
+import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
+import {
+  connectionIdSchema,
+  createConnectionInputSchema,
+  syncRunInputSchema,
+  syncRunsInputSchema,
+  testConnectionInputSchema,
+  updateConnectionInputSchema,
+} from "~/server/connections/connection-schemas";
+import {
+  createConnection,
+  deleteConnection,
+  enrichQueue,
+  getConnection,
+  getSyncRunHistory,
+  getSyncRunProgress,
+  listConnections,
+  syncConnection,
+  testConnection,
+  updateConnection,
+} from "~/server/connections/connection-service";
 
-export const connectionsRouter = createTRPCRouter({});
+/**
+ * Sonarr/Radarr (later Stash) connections. Names and shapes are a public contract
+ * (../shared/specs/api-contract.md). Everything that carries an API key is a mutation, so a key
+ * never sits in a URL or a request log.
+ */
+const byId = z.object({ id: connectionIdSchema });
+
+export const connectionsRouter = createTRPCRouter({
+  list: protectedProcedure.query(({ ctx }) => listConnections(ctx.db)),
+
+  byId: protectedProcedure.input(byId).query(({ ctx, input }) => getConnection(ctx.db, input.id)),
+
+  /** Never throws for a remote failure: `{ok: false, category, message}`. */
+  test: protectedProcedure.input(testConnectionInputSchema).mutation(({ ctx, input }) => testConnection(ctx.db, input)),
+
+  create: protectedProcedure.input(createConnectionInputSchema).mutation(({ ctx, input }) => createConnection(ctx.db, input)),
+
+  update: protectedProcedure.input(updateConnectionInputSchema).mutation(({ ctx, input }) => updateConnection(ctx.db, input)),
+
+  delete: protectedProcedure.input(byId).mutation(({ ctx, input }) => deleteConnection(ctx.db, input.id)),
+
+  sync: protectedProcedure.input(byId).mutation(({ ctx, input }) => syncConnection(ctx.db, input.id)),
+
+  syncRun: protectedProcedure.input(syncRunInputSchema).query(({ ctx, input }) => getSyncRunProgress(ctx.db, input.runId)),
+
+  syncRuns: protectedProcedure.input(syncRunsInputSchema).query(({ ctx, input }) => getSyncRunHistory(ctx.db, input.id, input.limit)),
+
+  enrichQueue: protectedProcedure.input(byId).mutation(({ ctx, input }) => enrichQueue(ctx.db, input.id)),
+});

@@ -1,0 +1,96 @@
+import "server-only";
+import { z } from "zod";
+import { normaliseCodec, parseResolution, parseRunTime } from "~/server/media/codec";
+import type { AppIdentity, LibraryFile } from "./connection-client";
+import { badResponseError, fail, ok, type ErrorContext, type Result } from "./errors";
+import type { HttpClient } from "./http-client";
+import type { QualitySource } from "./quality";
+
+/**
+ * What Sonarr and Radarr v3 share: system/status, MediaInfoResource and the file fields we read.
+ * Schemas list only the fields Optimizarr uses (zod drops the rest) and accept null or absence
+ * wherever the OpenAPI documents say "nullable" — the apps leave nulls out of their JSON.
+ * @see ../shared/specs/arr-api-facts.md
+ */
+export const systemStatusSchema = z.object({
+  appName: z.string().nullish(),
+  instanceName: z.string().nullish(),
+  version: z.string().nullish(),
+  urlBase: z.string().nullish(),
+});
+
+/** MediaInfoResource: `resolution` is a "1920x1080" string, `videoBitrate` may be 0, and the whole object is absent until the file is scanned. */
+export const mediaInfoSchema = z.object({
+  videoCodec: z.string().nullish(),
+  videoBitrate: z.number().nullish(),
+  resolution: z.string().nullish(),
+  runTime: z.string().nullish(),
+});
+
+export const qualityModelSchema = z.object({
+  quality: z
+    .object({
+      source: z.string().nullish(),
+      modifier: z.string().nullish(),
+      resolution: z.number().nullish(),
+    })
+    .nullish(),
+});
+
+/** Fields of MovieFileResource and EpisodeFileResource that become a queue item. */
+export const arrFileFields = {
+  id: z.number().int(),
+  path: z.string().min(1),
+  size: z.number().int().nonnegative(),
+  dateAdded: z.string().nullish(),
+  quality: qualityModelSchema.nullish(),
+  mediaInfo: mediaInfoSchema.nullish(),
+};
+
+export type ArrFile = z.infer<z.ZodObject<typeof arrFileFields>>;
+
+function parseDate(raw: string | null | undefined): Date | null {
+  if (!raw) return null;
+  const date = new Date(raw);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function toLibraryFile(file: ArrFile, externalId: string, quality: { source: QualitySource | null; modifier: string | null }): LibraryFile {
+  const info = file.mediaInfo;
+  const { width, height } = parseResolution(info?.resolution);
+  const codecRaw = info?.videoCodec?.trim() || null;
+  return {
+    externalId,
+    remotePath: file.path,
+    sizeBytes: BigInt(file.size),
+    codec: normaliseCodec(codecRaw),
+    codecRaw,
+    width,
+    height,
+    // ffprobe reports 0 when the container doesn't carry a stream bit rate: unknown, not zero.
+    bitrate: info?.videoBitrate && info.videoBitrate > 0 ? Math.round(info.videoBitrate) : null,
+    durationSeconds: parseRunTime(info?.runTime),
+    qualitySource: quality.source,
+    qualityModifier: quality.modifier,
+    dateAdded: parseDate(file.dateAdded),
+  };
+}
+
+/**
+ * GET /api/v3/system/status, and a check that the answer comes from the app the user chose:
+ * a Radarr address entered as Sonarr works at the HTTP level and must still fail clearly.
+ */
+export async function testArrConnection(http: HttpClient, expectedApp: "Sonarr" | "Radarr", context: ErrorContext): Promise<Result<AppIdentity>> {
+  const result = await http.getJson("/api/v3/system/status", systemStatusSchema, { retry: false });
+  if (!result.ok) return result;
+  const { appName, version, instanceName, urlBase } = result.data;
+  if (!appName || !version) return fail(badResponseError(context, "system/status has no appName or version"));
+  if (appName.toLowerCase() !== expectedApp.toLowerCase()) {
+    const supported = ["sonarr", "radarr"].includes(appName.toLowerCase());
+    return fail({
+      category: "bad_response",
+      message: `${context.baseUrl} is ${appName}, not ${expectedApp}: ${supported ? `choose ${appName} as the app type, or check the port` : "check the port"}`,
+    });
+  }
+  return ok({ appName, version, instanceName: instanceName ?? null, urlBase: urlBase ?? null });
+}

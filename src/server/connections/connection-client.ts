@@ -1,0 +1,56 @@
+import type { Codec } from "~/lib/queue-enums";
+import type { ConnectionError, Result } from "./errors";
+import type { QualitySource } from "./quality";
+
+/**
+ * What every app client offers, whatever protocol it speaks: a test, and its library as a stream
+ * of normalised files. Sync, enrichment and the benchmark only ever see this interface.
+ */
+export interface LibraryFile {
+  /** Stable id within the connection: "movieFile:12", "episodeFile:345". */
+  externalId: string;
+  /** Absolute path as the app sees it (before path mapping). */
+  remotePath: string;
+  sizeBytes: bigint;
+  codec: Codec;
+  /** The app's own spelling, e.g. "x265"; null when the file was never scanned. */
+  codecRaw: string | null;
+  width: number | null;
+  height: number | null;
+  /** Video bits per second; null when unknown (the apps report 0 then). */
+  bitrate: number | null;
+  durationSeconds: number | null;
+  qualitySource: QualitySource | null;
+  qualityModifier: string | null;
+  dateAdded: Date | null;
+}
+
+export type LibraryEvent =
+  /** How many files to expect, when the app says so up front (Sonarr's statistics). */
+  | { type: "total"; total: number }
+  /** Files that validated, plus how many items in the same stretch did not. */
+  | { type: "files"; files: LibraryFile[]; invalid: number }
+  /** A request failed after retries: the listing is incomplete and must not count as a success. */
+  | { type: "failed"; error: ConnectionError };
+
+export interface AppIdentity {
+  appName: string;
+  version: string;
+  instanceName: string | null;
+  urlBase: string | null;
+}
+
+export interface ConnectionClient {
+  /** One request: who answers at this address, and is the key right? Never retried (a person is waiting). */
+  testConnection(): Promise<Result<AppIdentity>>;
+  /** The whole library, streamed; ends with a `failed` event if it could not be read completely. */
+  library(): AsyncGenerator<LibraryEvent>;
+  close(): Promise<void>;
+}
+
+export interface ConnectionClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  trustedCertSha256?: string | null;
+  signal?: AbortSignal;
+}

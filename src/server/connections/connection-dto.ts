@@ -1,0 +1,99 @@
+import "server-only";
+import { z } from "zod";
+import type { Prisma } from "~/generated/prisma/client";
+import type { AppType } from "~/lib/queue-enums";
+import { maskedApiKey, needsApiKey } from "./api-key";
+import { appDefinition, isAppSupported } from "./apps";
+import { healthOf, type ConnectionHealth } from "./connection-health";
+import { parseStoredPathMappings, type PathMapping } from "./path-mapping";
+import { nextScheduledSyncAt } from "./scheduler";
+import { activeSyncRunId, toSyncRunDto, type SyncRunDto } from "./sync";
+
+/**
+ * `Connection` as the API shows it (../shared/specs/api-contract.md). Never the key: only
+ * `apiKeyMasked`, and `needsApiKey` when the stored one no longer opens. Connection settings
+ * (address, path mappings) are the admin's own configuration and are shown as they are; a private
+ * connection's library paths never appear here.
+ */
+export const connectionInclude = {
+  scanRoots: { select: { id: true }, orderBy: { id: "asc" } },
+  syncRuns: { orderBy: [{ startedAt: "desc" }, { id: "desc" }], take: 1 },
+} satisfies Prisma.ExternalConnectionInclude;
+
+export type ConnectionRow = Prisma.ExternalConnectionGetPayload<{ include: typeof connectionInclude }>;
+
+export interface ConnectionDto {
+  id: number;
+  name: string;
+  appType: AppType;
+  /** "Sonarr", "Radarr", "Stash". */
+  appLabel: string;
+  /** False for an app type whose client isn't written yet: such a connection can't test or sync. */
+  supported: boolean;
+  baseUrl: string;
+  apiKeyMasked: string;
+  /** The stored key can't be decrypted (SECRET_KEY changed): ask for it again. */
+  needsApiKey: boolean;
+  enabled: boolean;
+  showInStats: boolean;
+  private: boolean;
+  displayAlias: string | null;
+  tagFilter: string[];
+  pathMappings: PathMapping[];
+  syncIntervalMinutes: number | null;
+  nextSyncAt: Date | null;
+  trustedCertSha256: string | null;
+  appName: string | null;
+  version: string | null;
+  lastTestedAt: Date | null;
+  lastSyncedAt: Date | null;
+  /** The first linked scan root (the contract's field); all of them in `scanRootIds`. */
+  scanRootId: number | null;
+  scanRootIds: number[];
+  webhookRegistered: boolean;
+  health: ConnectionHealth;
+  lastSyncRun: SyncRunDto | null;
+  /** Set while a sync runs: poll `syncRun({runId})` for its progress. */
+  activeSyncRunId: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const storedTagFilterSchema = z.array(z.string());
+
+export function toConnectionDto(row: ConnectionRow): ConnectionDto {
+  const appType = row.appType as AppType;
+  const tagFilter = storedTagFilterSchema.safeParse(row.tagFilter);
+  const latestRun = row.syncRuns[0];
+  return {
+    id: row.id,
+    name: row.name,
+    appType,
+    appLabel: appDefinition(appType)?.label ?? row.appType,
+    supported: isAppSupported(appType),
+    baseUrl: row.baseUrl,
+    apiKeyMasked: maskedApiKey(row.apiKeyLast4),
+    needsApiKey: needsApiKey(row.apiKeyEncrypted),
+    enabled: row.enabled,
+    showInStats: row.showInStats,
+    private: row.private,
+    displayAlias: row.displayAlias,
+    tagFilter: tagFilter.success ? tagFilter.data : [],
+    pathMappings: parseStoredPathMappings(row.pathMappings),
+    syncIntervalMinutes: row.syncIntervalMinutes,
+    nextSyncAt: nextScheduledSyncAt(row.id),
+    trustedCertSha256: row.trustedCertSha256,
+    appName: row.appName,
+    version: row.version,
+    lastTestedAt: row.lastTestedAt,
+    lastSyncedAt: row.lastSyncedAt,
+    scanRootId: row.scanRoots[0]?.id ?? null,
+    scanRootIds: row.scanRoots.map((root) => root.id),
+    webhookRegistered: row.webhookNotificationId !== null,
+    health: healthOf(row),
+    lastSyncRun: latestRun ? toSyncRunDto(latestRun) : null,
+    activeSyncRunId: activeSyncRunId(row.id),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

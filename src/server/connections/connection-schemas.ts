@@ -1,0 +1,123 @@
+import { z } from "zod";
+import { APP_TYPES } from "~/lib/queue-enums";
+import { normaliseBaseUrl } from "./base-url";
+import { normaliseFingerprint } from "./certificate";
+import { pathMappingsSchema } from "./path-mapping";
+
+/**
+ * Inputs of the `connections` router (names fixed by ../shared/specs/api-contract.md). Pure zod,
+ * no server imports, so the Settings → Connections forms validate with the very same rules.
+ */
+export const connectionIdSchema = z.number().int().positive();
+
+export const appTypeSchema = z.enum(APP_TYPES);
+
+export const connectionNameSchema = z.string().trim().min(1, "Enter a name").max(100);
+
+/** http(s) only, URL base kept, normalised to no trailing slash. */
+export const baseUrlSchema = z
+  .url({ protocol: /^https?$/, message: "Enter a full http:// or https:// address, e.g. http://192.168.1.10:8989" })
+  .max(2048)
+  .transform((value, ctx) => {
+    const result = normaliseBaseUrl(value);
+    if (!result.ok) {
+      ctx.addIssue({ code: "custom", message: result.reason });
+      return z.NEVER;
+    }
+    return result.baseUrl;
+  });
+
+export const apiKeySchema = z
+  .string()
+  .trim()
+  .min(1, "Enter the API key")
+  .max(256)
+  .regex(/^[\x21-\x7e]+$/, "An API key is printable characters without spaces");
+
+/** "AB:CD:…" with or without colons, any case; stored in one form. */
+export const certificateFingerprintSchema = z
+  .string()
+  .max(200)
+  .transform((value, ctx) => {
+    const fingerprint = normaliseFingerprint(value);
+    if (!fingerprint) {
+      ctx.addIssue({ code: "custom", message: "A SHA-256 fingerprint is 64 hexadecimal digits (colons optional)" });
+      return z.NEVER;
+    }
+    return fingerprint;
+  });
+
+export const syncIntervalMinutesSchema = z
+  .number()
+  .int()
+  .min(15, "Sync at most every 15 minutes")
+  .max(10_080, "Sync at least once a week (10,080 minutes)")
+  .nullable();
+
+export const tagFilterSchema = z.array(z.string().trim().min(1).max(100)).max(50);
+
+export const displayAliasSchema = z
+  .string()
+  .trim()
+  .max(100)
+  .nullable()
+  .transform((value) => (value ? value : null));
+
+const connectionSettingsFields = {
+  enabled: z.boolean().optional(),
+  showInStats: z.boolean().optional(),
+  private: z.boolean().optional(),
+  displayAlias: displayAliasSchema.optional(),
+  tagFilter: tagFilterSchema.optional(),
+  pathMappings: pathMappingsSchema.optional(),
+  syncIntervalMinutes: syncIntervalMinutesSchema.optional(),
+};
+
+export const createConnectionInputSchema = z.object({
+  name: connectionNameSchema,
+  appType: appTypeSchema,
+  baseUrl: baseUrlSchema,
+  apiKey: apiKeySchema,
+  trustedCertSha256: certificateFingerprintSchema.nullable().optional(),
+  ...connectionSettingsFields,
+});
+export type CreateConnectionInput = z.infer<typeof createConnectionInputSchema>;
+
+/** Every field optional; the app type of a saved connection never changes (its items and ids belong to that app). */
+export const updateConnectionInputSchema = z.object({
+  id: connectionIdSchema,
+  name: connectionNameSchema.optional(),
+  baseUrl: baseUrlSchema.optional(),
+  /** A new key replaces the stored one without ever decrypting it. */
+  apiKey: apiKeySchema.optional(),
+  trustedCertSha256: certificateFingerprintSchema.nullable().optional(),
+  ...connectionSettingsFields,
+});
+export type UpdateConnectionInput = z.infer<typeof updateConnectionInputSchema>;
+
+/**
+ * Either a new connection's details, or a saved connection (`id`) optionally with edited values
+ * to try before saving them (a new URL tested with the stored key, say).
+ */
+export const testConnectionInputSchema = z
+  .object({
+    id: connectionIdSchema.optional(),
+    appType: appTypeSchema.optional(),
+    baseUrl: baseUrlSchema.optional(),
+    apiKey: apiKeySchema.optional(),
+    trustedCertSha256: certificateFingerprintSchema.nullable().optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.id !== undefined) return;
+    for (const field of ["appType", "baseUrl", "apiKey"] as const) {
+      if (input[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: `Required (or test a saved connection by id)` });
+    }
+  });
+export type TestConnectionInput = z.infer<typeof testConnectionInputSchema>;
+
+export const syncRunsInputSchema = z.object({
+  id: connectionIdSchema,
+  limit: z.number().int().min(1).max(50).default(20),
+});
+
+export const syncRunInputSchema = z.object({ runId: z.number().int().positive() });

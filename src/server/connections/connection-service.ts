@@ -1,0 +1,260 @@
+import "server-only";
+import { TRPCError } from "@trpc/server";
+import type { ExternalConnection, Prisma } from "~/generated/prisma/client";
+import type { AppType } from "~/lib/queue-enums";
+import type { Database } from "~/server/db";
+import { createLogger, registerSecret } from "~/server/logger";
+import { openApiKey, sealApiKey } from "./api-key";
+import { appDefinition, createConnectionClient, isAppSupported } from "./apps";
+import { probeCertificate, type PresentedCertificate } from "./certificate";
+import { clearedConnectionFailure, recordConnectionFailure } from "./connection-health";
+import { connectionInclude, toConnectionDto, type ConnectionDto } from "./connection-dto";
+import type { CreateConnectionInput, TestConnectionInput, UpdateConnectionInput } from "./connection-schemas";
+import { enrichQueueFromConnection, type EnrichResult } from "./enrich";
+import type { ConnectionError, ConnectionErrorCategory } from "./errors";
+import { rescheduleConnection, unscheduleConnection } from "./scheduler";
+import { cancelSync, getSyncRun, listSyncRuns, startSync, SyncStartError, type SyncRunDto } from "./sync";
+
+/**
+ * Everything the `connections` router does, callable without tRPC (handlers take the db and the
+ * validated input). Remote failures come back as values from `test`; where an action can't go
+ * ahead because the other app failed (create, update, enrich) the TRPCError carries the category
+ * in its cause, which the error formatter exposes as `data.category`.
+ */
+const log = createLogger("connections");
+
+export type TestResult =
+  | { ok: true; appName: string; version: string; instanceName: string | null }
+  | {
+      ok: false;
+      category: ConnectionErrorCategory;
+      message: string;
+      /** The stored key can't be decrypted: ask the user for it again. */
+      needsApiKey?: boolean;
+      /** For an untrusted certificate: what the server presented, so the UI can offer to trust it. */
+      certificate?: PresentedCertificate | null;
+    };
+
+/** The cause of a TRPCError for a failed remote call: `category` reaches the client as `data.category`. */
+export class ConnectionFailure extends Error {
+  readonly category: ConnectionErrorCategory;
+  constructor(readonly result: Extract<TestResult, { ok: false }>) {
+    super(result.message);
+    this.name = "ConnectionFailure";
+    this.category = result.category;
+  }
+}
+
+function badRequest(result: Extract<TestResult, { ok: false }>): TRPCError {
+  return new TRPCError({ code: "BAD_REQUEST", message: result.message, cause: new ConnectionFailure(result) });
+}
+
+function failureOf(error: ConnectionError & { needsApiKey?: boolean }): Extract<TestResult, { ok: false }> {
+  return { ok: false, category: error.category, message: error.message, ...(error.needsApiKey ? { needsApiKey: true } : {}) };
+}
+
+function assertSupported(appType: AppType): void {
+  if (!isAppSupported(appType)) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: `${appDefinition(appType).label} connections are not supported yet` });
+  }
+}
+
+async function loadRow(db: Database, id: number): Promise<ExternalConnection> {
+  const row = await db.externalConnection.findUnique({ where: { id } });
+  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No such connection" });
+  return row;
+}
+
+async function loadDto(db: Database, id: number): Promise<ConnectionDto> {
+  const row = await db.externalConnection.findUnique({ where: { id }, include: connectionInclude });
+  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No such connection" });
+  return toConnectionDto(row);
+}
+
+export async function listConnections(db: Database): Promise<ConnectionDto[]> {
+  const rows = await db.externalConnection.findMany({ include: connectionInclude, orderBy: [{ appType: "asc" }, { name: "asc" }, { id: "asc" }] });
+  return rows.map(toConnectionDto);
+}
+
+export function getConnection(db: Database, id: number): Promise<ConnectionDto> {
+  return loadDto(db, id);
+}
+
+/** One system/status request (never retried: a person is waiting); for an untrusted certificate, also what it is. */
+async function runTest(appType: AppType, baseUrl: string, apiKey: string, trustedCertSha256: string | null): Promise<TestResult> {
+  assertSupported(appType);
+  registerSecret(apiKey);
+  const client = createConnectionClient(appType, { baseUrl, apiKey, trustedCertSha256 });
+  try {
+    const result = await client.testConnection();
+    if (result.ok) return { ok: true, appName: result.data.appName, version: result.data.version, instanceName: result.data.instanceName };
+    const failure = failureOf(result.error);
+    if (result.error.untrustedCertificate) failure.certificate = await probeCertificate(baseUrl);
+    return failure;
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Tests new details, a saved connection, or a saved connection with edits not saved yet. Only a
+ * test of the saved configuration itself updates its health and "last tested".
+ */
+export async function testConnection(db: Database, input: TestConnectionInput): Promise<TestResult> {
+  if (input.id === undefined) {
+    // The schema guarantees all three without an id.
+    return runTest(input.appType!, input.baseUrl!, input.apiKey!, input.trustedCertSha256 ?? null);
+  }
+  const row = await loadRow(db, input.id);
+  const appType = row.appType as AppType;
+  assertSupported(appType);
+  const baseUrl = input.baseUrl ?? row.baseUrl;
+  const trustedCertSha256 = input.trustedCertSha256 !== undefined ? input.trustedCertSha256 : row.trustedCertSha256;
+  const savedConfiguration = input.apiKey === undefined && baseUrl === row.baseUrl && trustedCertSha256 === row.trustedCertSha256;
+
+  let result: TestResult;
+  if (input.apiKey !== undefined) {
+    result = await runTest(appType, baseUrl, input.apiKey, trustedCertSha256);
+  } else {
+    const opened = openApiKey(row);
+    result = opened.ok ? await runTest(appType, baseUrl, opened.apiKey, trustedCertSha256) : failureOf(opened.error);
+  }
+
+  if (savedConfiguration) {
+    const now = new Date();
+    if (result.ok) {
+      await db.externalConnection.update({
+        where: { id: row.id },
+        data: { lastTestedAt: now, appName: result.appName, version: result.version, ...clearedConnectionFailure() },
+      });
+    } else {
+      await db.externalConnection.update({ where: { id: row.id }, data: { lastTestedAt: now } });
+      await recordConnectionFailure(db, row.id, { category: result.category, message: result.message });
+    }
+  }
+  return result;
+}
+
+/** Tests first and saves only a connection that answered; the one response that carries the full key. */
+export async function createConnection(db: Database, input: CreateConnectionInput): Promise<{ connection: ConnectionDto; apiKey: string }> {
+  const trustedCertSha256 = input.trustedCertSha256 ?? null;
+  const result = await runTest(input.appType, input.baseUrl, input.apiKey, trustedCertSha256);
+  if (!result.ok) throw badRequest(result);
+
+  const app = appDefinition(input.appType);
+  const row = await db.externalConnection.create({
+    data: {
+      name: input.name,
+      appType: input.appType,
+      baseUrl: input.baseUrl,
+      ...sealApiKey(input.apiKey),
+      enabled: input.enabled ?? true,
+      showInStats: input.showInStats ?? true,
+      private: input.private ?? app.privateByDefault,
+      displayAlias: input.displayAlias ?? null,
+      tagFilter: input.tagFilter ?? [],
+      pathMappings: input.pathMappings ?? [],
+      syncIntervalMinutes: input.syncIntervalMinutes ?? null,
+      trustedCertSha256,
+      appName: result.appName,
+      version: result.version,
+      lastTestedAt: new Date(),
+    },
+  });
+  log.info({ connectionId: row.id, appType: row.appType, version: row.version }, "connection created");
+  await rescheduleConnection(row.id);
+  return { connection: await loadDto(db, row.id), apiKey: input.apiKey };
+}
+
+/**
+ * Saves changes; a new address, key or trusted certificate is tested first and nothing is saved
+ * if the test fails. A new key is sealed as is — the old one is never decrypted, so an update is
+ * also how a connection whose key no longer opens gets fixed.
+ */
+export async function updateConnection(db: Database, input: UpdateConnectionInput): Promise<ConnectionDto> {
+  const row = await loadRow(db, input.id);
+  const appType = row.appType as AppType;
+  const baseUrl = input.baseUrl ?? row.baseUrl;
+  const trustedCertSha256 = input.trustedCertSha256 !== undefined ? input.trustedCertSha256 : row.trustedCertSha256;
+  const needsTest = baseUrl !== row.baseUrl || input.apiKey !== undefined || trustedCertSha256 !== row.trustedCertSha256;
+
+  const data: Prisma.ExternalConnectionUpdateInput = {
+    name: input.name,
+    baseUrl,
+    trustedCertSha256,
+    enabled: input.enabled,
+    showInStats: input.showInStats,
+    private: input.private,
+    displayAlias: input.displayAlias,
+    tagFilter: input.tagFilter,
+    pathMappings: input.pathMappings,
+    syncIntervalMinutes: input.syncIntervalMinutes,
+  };
+  if (needsTest) {
+    let apiKey = input.apiKey;
+    if (apiKey === undefined) {
+      const opened = openApiKey(row);
+      if (!opened.ok) throw badRequest(failureOf(opened.error));
+      apiKey = opened.apiKey;
+    }
+    const result = await runTest(appType, baseUrl, apiKey, trustedCertSha256);
+    if (!result.ok) throw badRequest(result);
+    Object.assign(data, { appName: result.appName, version: result.version, lastTestedAt: new Date(), ...clearedConnectionFailure() });
+    if (input.apiKey !== undefined) Object.assign(data, sealApiKey(input.apiKey));
+  }
+
+  const privacyChanged = input.private !== undefined && input.private !== row.private;
+  await db.$transaction([
+    db.externalConnection.update({ where: { id: row.id }, data }),
+    // The queue keeps a sticky copy of the flag (it must survive the connection's deletion): follow the change.
+    ...(privacyChanged ? [db.queueItem.updateMany({ where: { connectionId: row.id }, data: { private: input.private } })] : []),
+  ]);
+  if (input.enabled === false && row.enabled) await cancelSync(row.id);
+  await rescheduleConnection(row.id);
+  log.info({ connectionId: row.id, retested: needsTest, keyReplaced: input.apiKey !== undefined }, "connection updated");
+  return loadDto(db, row.id);
+}
+
+/** Scan roots are unlinked and queue items kept (the schema's SetNull); its sync history goes with it. */
+export async function deleteConnection(db: Database, id: number): Promise<{ ok: true }> {
+  await loadRow(db, id);
+  unscheduleConnection(id);
+  await cancelSync(id);
+  await db.externalConnection.delete({ where: { id } });
+  log.info({ connectionId: id }, "connection deleted");
+  return { ok: true };
+}
+
+export async function syncConnection(db: Database, id: number): Promise<{ runId: number }> {
+  try {
+    const { runId } = await startSync(db, id, "manual");
+    return { runId };
+  } catch (error) {
+    if (error instanceof SyncStartError) {
+      throw new TRPCError({ code: error.reason === "not_found" ? "NOT_FOUND" : "BAD_REQUEST", message: error.message });
+    }
+    throw error;
+  }
+}
+
+export async function getSyncRunProgress(db: Database, runId: number): Promise<SyncRunDto> {
+  const run = await getSyncRun(db, runId);
+  if (!run) throw new TRPCError({ code: "NOT_FOUND", message: "No such sync run" });
+  return run;
+}
+
+export async function getSyncRunHistory(db: Database, id: number, limit: number): Promise<SyncRunDto[]> {
+  await loadRow(db, id);
+  return listSyncRuns(db, id, limit);
+}
+
+export async function enrichQueue(db: Database, id: number): Promise<EnrichResult> {
+  const row = await loadRow(db, id);
+  assertSupported(row.appType as AppType);
+  const result = await enrichQueueFromConnection(db, row);
+  if (!result.ok) {
+    await recordConnectionFailure(db, row.id, result.error);
+    throw badRequest(failureOf(result.error));
+  }
+  return result.data;
+}

@@ -1,0 +1,313 @@
+import "server-only";
+import type { TLSSocket } from "node:tls";
+import { JSONParser } from "@streamparser/json";
+import { Agent, buildConnector, fetch, type Dispatcher, type Response } from "undici";
+import type { z } from "zod";
+import { buildRequestUrl } from "./base-url";
+import { normaliseFingerprint } from "./certificate";
+import {
+  badResponseError,
+  CertificatePinMismatchError,
+  classifyError,
+  fail,
+  htmlResponseError,
+  httpStatusError,
+  ok,
+  redirectError,
+  type ConnectionError,
+  type ErrorContext,
+  type Result,
+} from "./errors";
+
+/**
+ * The only place Optimizarr talks HTTP to another app. One undici Agent per client (so a trusted
+ * certificate or a slow app never affects anything else), the key only in the X-Api-Key header,
+ * redirects never followed (the key header would go wherever they point), every answer checked
+ * (status, HTML instead of JSON, zod) and every failure returned as a categorised result — this
+ * module never throws for a remote problem.
+ *
+ * Timeouts are per phase, not one deadline: a 50 MB Radarr /movie answer may take a while, so the
+ * body has an inactivity limit (bodyTimeout) plus a generous overall cap.
+ */
+export interface HttpTimeouts {
+  connectMs: number;
+  /** Time to the first byte of the answer's headers. */
+  headersMs: number;
+  /** Longest silence while reading a body. */
+  bodyIdleMs: number;
+  /** Overall cap for a small JSON answer. */
+  jsonTotalMs: number;
+  /** Overall cap for a streamed library listing. */
+  streamTotalMs: number;
+  /** Waits before each retry of a transient failure; its length is the number of retries. */
+  retryDelaysMs: readonly number[];
+}
+
+const DEFAULT_TIMEOUTS: HttpTimeouts = {
+  connectMs: 15_000,
+  headersMs: 15_000,
+  bodyIdleMs: 60_000,
+  jsonTotalMs: 120_000,
+  streamTotalMs: 30 * 60_000,
+  retryDelaysMs: [1_000, 4_000],
+};
+
+let defaults: HttpTimeouts = DEFAULT_TIMEOUTS;
+
+/** Tests and the benchmark shorten the waits; the app uses the defaults above. */
+export function setHttpClientDefaults(patch: Partial<HttpTimeouts> | null): void {
+  defaults = patch ? { ...DEFAULT_TIMEOUTS, ...patch } : DEFAULT_TIMEOUTS;
+}
+
+export interface HttpClientOptions extends ErrorContext {
+  apiKey: string;
+  /** Fingerprint of a self-signed certificate the user chose to trust for this connection. */
+  trustedCertSha256?: string | null;
+  /** Cancels everything this client does (sync cancelled, connection deleted). */
+  signal?: AbortSignal;
+  timeouts?: Partial<HttpTimeouts>;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number>;
+  /** Retry transient failures (unreachable, timeout, 5xx)? Off for interactive tests, where the user is waiting. */
+  retry?: boolean;
+}
+
+/** One batch of a streamed array: the items that validated, and how many did not. */
+export type StreamEvent<T> = { type: "items"; items: T[]; invalid: number } | { type: "failed"; error: ConnectionError };
+
+export interface HttpClient {
+  getJson<T>(path: `/${string}`, schema: z.ZodType<T>, options?: RequestOptions): Promise<Result<T>>;
+  /**
+   * A JSON array answer, parsed as it arrives (never held whole), validated item by item: a
+   * malformed item is counted, not fatal. Ends with a `failed` event if the request or the
+   * stream breaks; a failure before the first item is retried like `getJson`.
+   */
+  streamArray<T>(path: `/${string}`, itemSchema: z.ZodType<T>, options?: RequestOptions): AsyncGenerator<StreamEvent<T>>;
+  /** `streamArray` collected, for answers known to be small (one series' episode files). */
+  getArray<T>(path: `/${string}`, itemSchema: z.ZodType<T>, options?: RequestOptions): Promise<Result<{ items: T[]; invalid: number }>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Accepts the certificate when it verifies normally or when its SHA-256 fingerprint is the pinned
+ * one; refuses anything else. Session resumption is off so every connection shows its certificate.
+ */
+function pinnedConnector(fingerprint: string, timeoutMs: number): buildConnector.connector {
+  const connect = buildConnector({ rejectUnauthorized: false, timeout: timeoutMs, maxCachedSessions: 0 });
+  return (options, callback) => {
+    connect(options, (error, socket) => {
+      if (error || !socket) return callback(error ?? new Error("connection failed"), null);
+      if (options.protocol !== "https:") return callback(null, socket);
+      const tlsSocket = socket as TLSSocket;
+      if (tlsSocket.authorized || normaliseFingerprint(tlsSocket.getPeerCertificate().fingerprint256) === fingerprint) {
+        return callback(null, socket);
+      }
+      socket.destroy();
+      callback(new CertificatePinMismatchError(), null);
+    });
+  };
+}
+
+function createAgent(timeouts: HttpTimeouts, trustedCertSha256: string | null): Dispatcher {
+  const fingerprint = normaliseFingerprint(trustedCertSha256);
+  return new Agent({
+    headersTimeout: timeouts.headersMs,
+    bodyTimeout: timeouts.bodyIdleMs,
+    connections: 8,
+    connect: fingerprint ? pinnedConnector(fingerprint, timeouts.connectMs) : { timeout: timeouts.connectMs },
+  });
+}
+
+function looksLikeHtml(contentType: string | null): boolean {
+  return contentType !== null && /text\/html|application\/xhtml/i.test(contentType);
+}
+
+function firstSignificantByte(chunk: Uint8Array): number | null {
+  for (const byte of chunk) {
+    // Skip whitespace and a UTF-8 byte order mark.
+    if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09 && byte !== 0xef && byte !== 0xbb && byte !== 0xbf) return byte;
+  }
+  return null;
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "invalid data";
+  return issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const timeouts: HttpTimeouts = { ...defaults, ...options.timeouts };
+  const context: ErrorContext = { app: options.app, baseUrl: options.baseUrl };
+  const agent = createAgent(timeouts, options.trustedCertSha256 ?? null);
+  const lifetime = new AbortController();
+  const external = options.signal;
+  const onExternalAbort = () => lifetime.abort(external?.reason);
+  if (external?.aborted) lifetime.abort(external.reason);
+  else external?.addEventListener("abort", onExternalAbort, { once: true });
+
+  /** One attempt: an answer with a 2xx JSON-ish body, or a categorised failure. */
+  async function send(path: `/${string}`, query: RequestOptions["query"], totalMs: number): Promise<Result<Response>> {
+    const url = buildRequestUrl(options.baseUrl, path, query);
+    // Defence in depth: whatever a caller builds, the key never travels in a URL.
+    if (url.includes(options.apiKey)) return fail({ category: "bad_response", message: "Refusing to put the API key in a URL" });
+    try {
+      const response = await fetch(url, {
+        dispatcher: agent,
+        method: "GET",
+        headers: { "X-Api-Key": options.apiKey, Accept: "application/json" },
+        redirect: "manual",
+        signal: AbortSignal.any([lifetime.signal, AbortSignal.timeout(totalMs)]),
+      });
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        return fail(redirectError(response.status, response.headers.get("location"), url, context));
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        return fail(httpStatusError(response.status, context));
+      }
+      if (looksLikeHtml(response.headers.get("content-type"))) {
+        await response.body?.cancel();
+        return fail(htmlResponseError(context));
+      }
+      return ok(response);
+    } catch (error) {
+      return fail(classifyError(error, context));
+    }
+  }
+
+  async function withRetries<T>(attempt: () => Promise<Result<T>>, retry: boolean): Promise<Result<T>> {
+    let result = await attempt();
+    const delays = retry ? timeouts.retryDelaysMs : [];
+    for (const delay of delays) {
+      if (result.ok || !result.error.transient || lifetime.signal.aborted) break;
+      await sleep(delay, lifetime.signal);
+      result = await attempt();
+    }
+    return result;
+  }
+
+  async function getJsonOnce<T>(path: `/${string}`, schema: z.ZodType<T>, query: RequestOptions["query"]): Promise<Result<T>> {
+    const sent = await send(path, query, timeouts.jsonTotalMs);
+    if (!sent.ok) return sent;
+    let text: string;
+    try {
+      text = await sent.data.text();
+    } catch (error) {
+      return fail(classifyError(error, context));
+    }
+    if (text.trimStart().startsWith("<")) return fail(htmlResponseError(context));
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return fail(badResponseError(context, "not JSON"));
+    }
+    const parsed = schema.safeParse(json);
+    return parsed.success ? ok(parsed.data) : fail(badResponseError(context, describeIssue(parsed.error)));
+  }
+
+  async function* streamOnce<T>(response: Response, itemSchema: z.ZodType<T>): AsyncGenerator<StreamEvent<T>> {
+    const parser = new JSONParser({ paths: ["$.*"], keepStack: false });
+    let pending: unknown[] = [];
+    let parseError: Error | null = null;
+    parser.onValue = ({ value }) => void pending.push(value);
+    parser.onError = (error) => (parseError ??= error);
+    let sawStart = false;
+    try {
+      if (!response.body) {
+        yield { type: "failed", error: badResponseError(context, "empty answer") };
+        return;
+      }
+      for await (const chunk of response.body) {
+        if (!sawStart) {
+          const first = firstSignificantByte(chunk);
+          if (first === 0x3c /* < */) {
+            yield { type: "failed", error: htmlResponseError(context) };
+            return;
+          }
+          if (first !== null && first !== 0x5b /* [ */) {
+            yield { type: "failed", error: badResponseError(context, "expected a list") };
+            return;
+          }
+          sawStart = first !== null;
+        }
+        parser.write(chunk);
+        if (parseError) break;
+        if (pending.length > 0) {
+          const values = pending;
+          pending = [];
+          yield validateAll(values, itemSchema);
+        }
+      }
+      if (!parseError && !parser.isEnded) parser.end();
+    } catch (error) {
+      yield { type: "failed", error: classifyError(error, context) };
+      return;
+    }
+    if (parseError || !parser.isEnded) {
+      yield { type: "failed", error: badResponseError(context, "the list ended early or is not valid JSON") };
+      return;
+    }
+    if (pending.length > 0) yield validateAll(pending, itemSchema);
+  }
+
+  function validateAll<T>(values: unknown[], itemSchema: z.ZodType<T>): StreamEvent<T> {
+    const items: T[] = [];
+    let invalid = 0;
+    for (const value of values) {
+      const parsed = itemSchema.safeParse(value);
+      if (parsed.success) items.push(parsed.data);
+      else invalid += 1;
+    }
+    return { type: "items", items, invalid };
+  }
+
+  async function* streamArray<T>(path: `/${string}`, itemSchema: z.ZodType<T>, requestOptions: RequestOptions = {}): AsyncGenerator<StreamEvent<T>> {
+    const sent = await withRetries(() => send(path, requestOptions.query, timeouts.streamTotalMs), requestOptions.retry ?? true);
+    if (!sent.ok) {
+      yield { type: "failed", error: sent.error };
+      return;
+    }
+    yield* streamOnce(sent.data, itemSchema);
+  }
+
+  async function getArray<T>(path: `/${string}`, itemSchema: z.ZodType<T>, requestOptions: RequestOptions = {}): Promise<Result<{ items: T[]; invalid: number }>> {
+    // Small answers are collected whole, so a failure partway can simply be retried.
+    const once = async (): Promise<Result<{ items: T[]; invalid: number }>> => {
+      const sent = await send(path, requestOptions.query, timeouts.jsonTotalMs);
+      if (!sent.ok) return sent;
+      const items: T[] = [];
+      let invalid = 0;
+      for await (const event of streamOnce(sent.data, itemSchema)) {
+        if (event.type === "failed") return fail(event.error);
+        items.push(...event.items);
+        invalid += event.invalid;
+      }
+      return ok({ items, invalid });
+    };
+    return withRetries(once, requestOptions.retry ?? true);
+  }
+
+  const client: HttpClient = {
+    getJson: (path, schema, requestOptions = {}) => withRetries(() => getJsonOnce(path, schema, requestOptions.query), requestOptions.retry ?? true),
+    streamArray,
+    getArray,
+    async close() {
+      external?.removeEventListener("abort", onExternalAbort);
+      lifetime.abort();
+      await agent.destroy().catch(() => undefined);
+    },
+  };
+  return client;
+}

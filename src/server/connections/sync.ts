@@ -1,0 +1,341 @@
+import "server-only";
+import type { ExternalConnection, SyncRun } from "~/generated/prisma/client";
+import type { AppType } from "~/lib/queue-enums";
+import type { Database } from "~/server/db";
+import { createLogger } from "~/server/logger";
+import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
+import { getGeneralSettings } from "~/server/settings/settings-service";
+import { openApiKey } from "./api-key";
+import { appDefinition, isAppSupported } from "./apps";
+import type { LibraryFile } from "./connection-client";
+import { clearedConnectionFailure, recordConnectionFailure } from "./connection-health";
+import type { ConnectionError } from "./errors";
+import { createPathMapper, parseStoredPathMappings, type PathMapper } from "./path-mapping";
+
+/**
+ * Library sync: stream the app's library, map paths, write the queue in batches, record the run.
+ *
+ * One run per connection at a time (a second start returns the running one, which is also how the
+ * scheduler never overlaps a manual run). A run that could not read the whole library FAILS with
+ * the category of the request that broke — it never "succeeds" with files missing. Adds and
+ * updates only; files gone from the app are left alone (the seed's decision).
+ *
+ * Progress lives in memory for fast polling and is written to the SyncRun row after every batch,
+ * so a restart finds the run (and marks it interrupted) rather than losing it.
+ */
+const log = createLogger("connections.sync");
+
+const BATCH_SIZE = 2_000;
+const KEPT_RUNS_PER_CONNECTION = 50;
+
+export const SYNC_RUN_STATUSES = ["running", "succeeded", "failed", "interrupted"] as const;
+export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
+export type SyncTrigger = "manual" | "schedule";
+
+interface Progress {
+  total: number;
+  /** False while the app hasn't said how many files to expect (Radarr never does up front). */
+  totalKnown: boolean;
+  processed: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  invalid: number;
+}
+
+interface ActiveRun {
+  connectionId: number;
+  runId: number;
+  trigger: SyncTrigger;
+  startedAt: Date;
+  progress: Progress;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export interface SyncRunDto {
+  runId: number;
+  connectionId: number;
+  status: SyncRunStatus;
+  trigger: SyncTrigger;
+  total: number;
+  totalKnown: boolean;
+  processed: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  invalid: number;
+  errorCategory: string | null;
+  error: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Why a run could not even start. */
+export class SyncStartError extends Error {
+  constructor(
+    readonly reason: "not_found" | "disabled" | "unsupported",
+    message: string,
+  ) {
+    super(message);
+    this.name = "SyncStartError";
+  }
+}
+
+// On globalThis so a dev-server module reload doesn't forget runs in flight (and start a second one).
+const registry = ((globalThis as unknown as { optimizarrSyncRuns?: { byConnection: Map<number, Promise<ActiveRun>>; byRunId: Map<number, ActiveRun> } })
+  .optimizarrSyncRuns ??= { byConnection: new Map(), byRunId: new Map() });
+
+const emptyProgress = (): Progress => ({ total: 0, totalKnown: false, processed: 0, added: 0, updated: 0, unchanged: 0, skipped: 0, invalid: 0 });
+
+/**
+ * Starts a background sync, or returns the one already running for this connection.
+ * Rejects with SyncStartError when the connection is missing, disabled or of an unsupported app.
+ */
+export async function startSync(db: Database, connectionId: number, trigger: SyncTrigger = "manual"): Promise<{ runId: number; alreadyRunning: boolean }> {
+  const running = registry.byConnection.get(connectionId);
+  if (running) return { runId: (await running).runId, alreadyRunning: true };
+  // Registered before the first await, so concurrent calls find it.
+  const starting = launch(db, connectionId, trigger);
+  registry.byConnection.set(connectionId, starting);
+  try {
+    const run = await starting;
+    return { runId: run.runId, alreadyRunning: false };
+  } catch (error) {
+    registry.byConnection.delete(connectionId);
+    throw error;
+  }
+}
+
+async function launch(db: Database, connectionId: number, trigger: SyncTrigger): Promise<ActiveRun> {
+  const connection = await db.externalConnection.findUnique({ where: { id: connectionId } });
+  if (!connection) throw new SyncStartError("not_found", "This connection no longer exists");
+  const appType = connection.appType as AppType;
+  if (!isAppSupported(appType)) throw new SyncStartError("unsupported", `${appDefinition(appType).label} connections can't sync yet`);
+  if (!connection.enabled) throw new SyncStartError("disabled", "This connection is disabled: enable it to sync");
+
+  const row = await db.syncRun.create({ data: { connectionId, trigger, status: "running" } });
+  const run: ActiveRun = {
+    connectionId,
+    runId: row.id,
+    trigger,
+    startedAt: row.startedAt,
+    progress: emptyProgress(),
+    controller: new AbortController(),
+    done: Promise.resolve(),
+  };
+  registry.byRunId.set(run.runId, run);
+  log.info({ connectionId, runId: run.runId, trigger }, "sync started");
+  run.done = execute(db, run, connection)
+    .catch((error: unknown) => log.error({ connectionId, runId: run.runId, err: errorSummary(error) }, "sync bookkeeping failed"))
+    .finally(() => {
+      registry.byConnection.delete(connectionId);
+      registry.byRunId.delete(run.runId);
+    });
+  return run;
+}
+
+/** Name and code only: a database error's message may quote a file path, and logs must not. */
+function errorSummary(error: unknown): { name: string; code?: string } {
+  if (error instanceof Error) return { name: error.name, code: (error as { code?: string }).code };
+  return { name: typeof error };
+}
+
+function toQueueInput(file: LibraryFile, connection: ExternalConnection, mapPath: PathMapper): QueueItemInput {
+  return {
+    filePath: mapPath(file.remotePath),
+    sizeBytes: file.sizeBytes,
+    codec: file.codec,
+    codecRaw: file.codecRaw,
+    width: file.width,
+    height: file.height,
+    bitrate: file.bitrate,
+    durationSeconds: file.durationSeconds,
+    qualitySource: file.qualitySource,
+    source: appDefinition(connection.appType as AppType).queueSource,
+    connectionId: connection.id,
+    externalId: file.externalId,
+    private: connection.private,
+    // The apps only know when a file was imported, not its modification time; a scan's mtime is kept.
+    fileModifiedAt: null,
+  };
+}
+
+async function execute(db: Database, run: ActiveRun, connection: ExternalConnection): Promise<void> {
+  const opened = openApiKey(connection);
+  if (!opened.ok) return finish(db, run, opened.error);
+
+  const app = appDefinition(connection.appType as AppType);
+  const client = app.createClient!({
+    baseUrl: connection.baseUrl,
+    apiKey: opened.apiKey,
+    trustedCertSha256: connection.trustedCertSha256,
+    signal: run.controller.signal,
+  });
+  const mapPath = createPathMapper(parseStoredPathMappings(connection.pathMappings));
+  const { progress } = run;
+  let failure: ConnectionError | null = null;
+  try {
+    const { targetCodec } = await getGeneralSettings(db);
+    let batch: QueueItemInput[] = [];
+    const flush = async () => {
+      const counts = await upsertQueueItems(db, batch, { targetCodec });
+      progress.processed += batch.length;
+      progress.added += counts.added;
+      progress.updated += counts.updated;
+      progress.unchanged += counts.unchanged;
+      progress.skipped += counts.skipped;
+      if (!progress.totalKnown) progress.total = progress.processed + progress.invalid;
+      batch = [];
+      await db.syncRun.update({ where: { id: run.runId }, data: progressColumns(progress) });
+    };
+    for await (const event of client.library()) {
+      if (event.type === "total") {
+        progress.total = event.total;
+        progress.totalKnown = true;
+      } else if (event.type === "files") {
+        progress.invalid += event.invalid;
+        for (const file of event.files) batch.push(toQueueInput(file, connection, mapPath));
+        if (batch.length >= BATCH_SIZE) await flush();
+      } else {
+        failure = event.error;
+        break;
+      }
+    }
+    if (!failure && batch.length > 0) await flush();
+  } catch (error) {
+    log.error({ connectionId: run.connectionId, runId: run.runId, err: errorSummary(error) }, "sync failed inside Optimizarr");
+    return finishInternalFailure(db, run);
+  } finally {
+    await client.close();
+  }
+  return finish(db, run, failure);
+}
+
+function progressColumns(progress: Progress) {
+  const { total, processed, added, updated, unchanged, skipped, invalid } = progress;
+  return { total, processed, added, updated, unchanged, skipped, invalid };
+}
+
+async function finish(db: Database, run: ActiveRun, failure: ConnectionError | null): Promise<void> {
+  const { progress } = run;
+  const finishedAt = new Date();
+  // The exact count is known now, whatever the app announced.
+  progress.total = progress.processed + progress.invalid;
+  progress.totalKnown = true;
+  const stillExists = (await db.externalConnection.count({ where: { id: run.connectionId } })) > 0;
+  if (!stillExists) return; // Deleted mid-run: its runs went with it.
+  if (run.controller.signal.aborted) {
+    // Cancelled on purpose (connection disabled): not the app's fault, so its health is untouched.
+    await db.syncRun.update({
+      where: { id: run.runId },
+      data: { ...progressColumns(progress), status: "interrupted", error: "Cancelled before it finished", finishedAt },
+    });
+  } else if (failure) {
+    await db.syncRun.update({
+      where: { id: run.runId },
+      data: { ...progressColumns(progress), status: "failed", errorCategory: failure.category, error: failure.message, finishedAt },
+    });
+    await recordConnectionFailure(db, run.connectionId, failure);
+    log.warn({ connectionId: run.connectionId, runId: run.runId, category: failure.category, processed: progress.processed }, "sync failed");
+  } else {
+    await db.$transaction([
+      db.syncRun.update({ where: { id: run.runId }, data: { ...progressColumns(progress), status: "succeeded", finishedAt } }),
+      db.externalConnection.update({ where: { id: run.connectionId }, data: { lastSyncedAt: finishedAt, ...clearedConnectionFailure() } }),
+    ]);
+    log.info({ connectionId: run.connectionId, runId: run.runId, ...progressColumns(progress), ms: finishedAt.getTime() - run.startedAt.getTime() }, "sync finished");
+  }
+  await pruneSyncRuns(db, run.connectionId);
+}
+
+async function finishInternalFailure(db: Database, run: ActiveRun): Promise<void> {
+  await db.syncRun.updateMany({
+    where: { id: run.runId },
+    data: {
+      ...progressColumns(run.progress),
+      status: "failed",
+      errorCategory: null,
+      error: "Optimizarr could not save the files it received (details in System → Logs)",
+      finishedAt: new Date(),
+    },
+  });
+}
+
+/** Keeps the newest runs per connection; history is for "what happened lately", not an archive. */
+export async function pruneSyncRuns(db: Database, connectionId: number, keep = KEPT_RUNS_PER_CONNECTION): Promise<number> {
+  const old = await db.syncRun.findMany({
+    where: { connectionId },
+    orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+    skip: keep,
+    select: { id: true },
+  });
+  if (old.length === 0) return 0;
+  const { count } = await db.syncRun.deleteMany({ where: { id: { in: old.map((row) => row.id) } } });
+  return count;
+}
+
+/** At startup: runs a previous process left "running" can't be running any more. */
+export async function markInterruptedSyncRuns(db: Database): Promise<number> {
+  const activeIds = [...registry.byRunId.keys()];
+  const { count } = await db.syncRun.updateMany({
+    where: { status: "running", id: { notIn: activeIds } },
+    data: { status: "interrupted", error: "Optimizarr stopped before this sync finished", finishedAt: new Date() },
+  });
+  if (count > 0) log.warn({ count }, "marked unfinished sync runs as interrupted");
+  return count;
+}
+
+/** Stops a running sync (connection deleted or disabled); resolves when it has wound down. */
+export async function cancelSync(connectionId: number): Promise<void> {
+  const starting = registry.byConnection.get(connectionId);
+  if (!starting) return;
+  const run = await starting.catch(() => null);
+  if (!run) return;
+  run.controller.abort();
+  await run.done;
+}
+
+export function activeSyncRunId(connectionId: number): number | null {
+  for (const run of registry.byRunId.values()) if (run.connectionId === connectionId) return run.runId;
+  return null;
+}
+
+/** Resolves when the run is no longer running (immediately for a finished or unknown run). */
+export function waitForSyncRun(runId: number): Promise<void> {
+  return registry.byRunId.get(runId)?.done ?? Promise.resolve();
+}
+
+export function toSyncRunDto(row: SyncRun): SyncRunDto {
+  const live = registry.byRunId.get(row.id);
+  const progress = live?.progress;
+  return {
+    runId: row.id,
+    connectionId: row.connectionId,
+    status: live ? "running" : (row.status as SyncRunStatus),
+    trigger: row.trigger as SyncTrigger,
+    total: progress?.total ?? row.total,
+    totalKnown: progress?.totalKnown ?? row.status !== "running",
+    processed: progress?.processed ?? row.processed,
+    added: progress?.added ?? row.added,
+    updated: progress?.updated ?? row.updated,
+    unchanged: progress?.unchanged ?? row.unchanged,
+    skipped: progress?.skipped ?? row.skipped,
+    invalid: progress?.invalid ?? row.invalid,
+    errorCategory: row.errorCategory,
+    error: row.error,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+  };
+}
+
+export async function getSyncRun(db: Database, runId: number): Promise<SyncRunDto | null> {
+  const row = await db.syncRun.findUnique({ where: { id: runId } });
+  return row ? toSyncRunDto(row) : null;
+}
+
+export async function listSyncRuns(db: Database, connectionId: number, limit: number): Promise<SyncRunDto[]> {
+  const rows = await db.syncRun.findMany({ where: { connectionId }, orderBy: [{ startedAt: "desc" }, { id: "desc" }], take: limit });
+  return rows.map(toSyncRunDto);
+}
