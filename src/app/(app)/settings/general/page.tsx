@@ -5,10 +5,10 @@ import { GeneralSettingsForm } from "./general-settings-form";
 
 export const metadata = { title: "General settings" };
 
-export default function GeneralSettingsPage() {
-  void api.settings.general.prefetch();
-  void api.settings.apiKey.prefetch();
-  void api.system.clock.prefetch();
+export default async function GeneralSettingsPage() {
+  // Awaited: the client components use useQuery, so the server must render with the data the
+  // browser will hydrate with (a still-pending prefetch renders "Loading" and then mismatches).
+  await Promise.all([api.settings.general.prefetch(), api.settings.apiKey.prefetch(), api.system.clock.prefetch()]);
   return (
     <HydrateClient>
       <PageHeader title="General" description="Encoding target, rest hours, how other apps reach Optimizarr, and the API key for automation." />

@@ -4,8 +4,9 @@ import { StatusView } from "./status-view";
 
 export const metadata = { title: "Status" };
 
-export default function SystemStatusPage() {
-  void api.system.status.prefetch();
+export default async function SystemStatusPage() {
+  // Awaited so the server renders what the browser hydrates (useQuery, not suspense).
+  await api.system.status.prefetch();
   return (
     <HydrateClient>
       <PageHeader title="Status" description="Health checks, version and where Optimizarr keeps its data." />
