@@ -1,4 +1,6 @@
-/** Orders the queue page offers (client-safe: the page's sort select and the server share them). */
+import { RESOLUTION_BUCKETS, type ResolutionBucket } from "./queue-enums";
+
+/** What queue.list accepts besides the enums (client-safe: the queue page and the server share it). */
 export const QUEUE_SORTS = ["newest", "oldest", "size-desc", "size-asc", "priority", "path", "savings"] as const;
 export type QueueSort = (typeof QUEUE_SORTS)[number];
 
@@ -19,3 +21,6 @@ export const QUEUE_SEARCH_MAX_LENGTH = 500;
 export const QUEUE_BULK_MAX_IDS = 1000;
 export const QUEUE_PRIORITY_MIN = -100;
 export const QUEUE_PRIORITY_MAX = 100;
+
+/** Resolution filter values: the height buckets, plus files whose height is not known. */
+export const RESOLUTION_FILTERS = [...RESOLUTION_BUCKETS.map((bucket) => bucket.key), "unknown"] as const satisfies readonly ResolutionBucket[];

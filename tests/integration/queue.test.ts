@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import fc from "fast-check";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Prisma } from "~/generated/prisma/client";
-import { QUEUE_SORTS, type QueueSort } from "~/lib/queue-sorts";
+import { QUEUE_SORTS, type QueueSort } from "~/lib/queue-list-options";
 import { db } from "~/server/db";
 import { anonymousCaller, signedInCaller } from "../support/callers";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CODECS, QUEUE_SOURCES, QUEUE_STATUSES, RESOLUTION_BUCKETS, type ResolutionBucket } from "~/lib/queue-enums";
+import { CODECS, QUEUE_SOURCES, QUEUE_STATUSES } from "~/lib/queue-enums";
 import {
   DEFAULT_QUEUE_SORT,
   QUEUE_BULK_MAX_IDS,
@@ -8,12 +8,11 @@ import {
   QUEUE_PRIORITY_MIN,
   QUEUE_SEARCH_MAX_LENGTH,
   QUEUE_SORTS,
-} from "~/lib/queue-sorts";
+  RESOLUTION_FILTERS,
+} from "~/lib/queue-list-options";
 import { decodeCursor, MAX_CURSOR_LENGTH } from "./queue-cursor";
 
 /** Input schemas of the queue router (public contract: ../shared/specs/api-contract.md). */
-export const RESOLUTION_FILTERS = [...RESOLUTION_BUCKETS.map((bucket) => bucket.key), "unknown"] as const satisfies readonly ResolutionBucket[];
-
 const cursorParam = z
   .string()
   .max(MAX_CURSOR_LENGTH, "Invalid cursor")

@@ -1,0 +1,99 @@
+"use client";
+
+import { memo, useEffect, useRef } from "react";
+import { LockIcon } from "lucide-react";
+import { formatBitrate, formatBytes, formatResolution } from "~/lib/format";
+import type { RouterOutputs } from "~/trpc/react";
+import { CodecBadge, StatusBadge } from "./queue-badges";
+import { RESOLUTION_SHORT, SOURCE_LABELS } from "./queue-labels";
+
+export type QueueItem = RouterOutputs["queue"]["list"]["items"][number];
+
+/**
+ * The loaded pages as one table. Only what has been fetched is rendered (100 rows a page), so a
+ * 100,000-item queue costs what the user actually scrolled through.
+ */
+export function QueueTable({
+  items,
+  selected,
+  onToggle,
+  onToggleAll,
+}: {
+  items: QueueItem[];
+  selected: ReadonlySet<number>;
+  onToggle: (id: number) => void;
+  onToggleAll: (select: boolean) => void;
+}) {
+  const selectedCount = items.reduce((count, item) => count + (selected.has(item.id) ? 1 : 0), 0);
+  const allSelected = items.length > 0 && selectedCount === items.length;
+  return (
+    <div className="overflow-x-auto rounded-lg border border-border bg-surface">
+      <table className="w-full min-w-[36rem] table-fixed text-sm" aria-label="Queue items">
+        <thead className="border-b border-border text-left text-xs uppercase tracking-wide text-muted">
+          <tr>
+            <th scope="col" className="w-10 px-3 py-2">
+              <SelectAllCheckbox checked={allSelected} indeterminate={selectedCount > 0 && !allSelected} onChange={onToggleAll} />
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">Path</th>
+            <th scope="col" className="w-24 px-3 py-2 font-medium">Codec</th>
+            <th scope="col" className="w-20 px-3 py-2 font-medium">Res.</th>
+            <th scope="col" className="w-24 px-3 py-2 text-right font-medium">Size</th>
+            <th scope="col" className="hidden w-28 px-3 py-2 text-right font-medium lg:table-cell">Bitrate</th>
+            <th scope="col" className="hidden w-24 px-3 py-2 font-medium md:table-cell">Source</th>
+            <th scope="col" className="w-24 px-3 py-2 font-medium">Status</th>
+            <th scope="col" className="hidden w-16 px-3 py-2 text-right font-medium xl:table-cell">Prio.</th>
+            <th scope="col" className="hidden w-28 px-3 py-2 text-right font-medium md:table-cell">Est. savings</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item) => (
+            <QueueRow key={item.id} item={item} checked={selected.has(item.id)} onToggle={onToggle} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+// Memoised: selecting one row re-renders that row, not every loaded row.
+const QueueRow = memo(function QueueRow({ item, checked, onToggle }: { item: QueueItem; checked: boolean; onToggle: (id: number) => void }) {
+  return (
+    <tr className="border-b border-border/60 last:border-0 hover:bg-surface-raised/60 aria-selected:bg-primary/10" aria-selected={checked}>
+      <td className="px-3 py-2">
+        <input type="checkbox" className="size-4 accent-primary" checked={checked} onChange={() => onToggle(item.id)} aria-label={`Select ${item.filePath}`} />
+      </td>
+      <td className="px-3 py-2">
+        <div className="flex min-w-0 items-center gap-1.5">
+          {item.private ? <LockIcon aria-label="Private" className="size-3.5 shrink-0 text-muted" /> : null}
+          <span className="truncate font-mono text-xs" title={item.filePath}>
+            {item.filePath}
+          </span>
+        </div>
+        {item.connectionName ? <p className="truncate text-xs text-muted">{item.connectionName}</p> : null}
+      </td>
+      <td className="px-3 py-2">
+        <CodecBadge codec={item.codec} raw={item.codecRaw} />
+      </td>
+      <td className="px-3 py-2 text-muted" title={formatResolution(item.width, item.height)}>
+        {RESOLUTION_SHORT[item.resolution]}
+      </td>
+      <td className="px-3 py-2 text-right tabular-nums">{formatBytes(item.sizeBytes)}</td>
+      <td className="hidden px-3 py-2 text-right tabular-nums text-muted lg:table-cell">{formatBitrate(item.bitrate)}</td>
+      <td className="hidden px-3 py-2 text-muted md:table-cell">{SOURCE_LABELS[item.source]}</td>
+      <td className="px-3 py-2">
+        <StatusBadge status={item.status} reason={item.statusReason} />
+      </td>
+      <td className="hidden px-3 py-2 text-right tabular-nums text-muted xl:table-cell">{item.priority === 0 ? "—" : item.priority}</td>
+      <td className="hidden px-3 py-2 text-right tabular-nums md:table-cell">{item.estimatedSavingsBytes > 0n ? formatBytes(item.estimatedSavingsBytes) : "—"}</td>
+    </tr>
+  );
+});
+
+function SelectAllCheckbox({ checked, indeterminate, onChange }: { checked: boolean; indeterminate: boolean; onChange: (select: boolean) => void }) {
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    // `indeterminate` exists only as a DOM property, not an attribute.
+    if (ref.current) ref.current.indeterminate = indeterminate;
+  }, [indeterminate]);
+  return <input ref={ref} type="checkbox" className="size-4 accent-primary" checked={checked} onChange={(event) => onChange(event.target.checked)} aria-label="Select all loaded items" />;
+}

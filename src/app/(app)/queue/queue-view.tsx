@@ -1,0 +1,142 @@
+"use client";
+
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { keepPreviousData } from "@tanstack/react-query";
+import { Button } from "~/components/ui/button";
+import { EmptyState, ErrorState, LoadingState, PageHeader, Spinner } from "~/components/ui/states";
+import { formatNumber } from "~/lib/format";
+import { errorMessageOf } from "~/lib/trpc-error";
+import { api } from "~/trpc/react";
+import { QueueBulkBar } from "./queue-bulk-bar";
+import { QueueFilterBar } from "./queue-filter-bar";
+import { filtersFromSearchParams, hasActiveFilters, listInputOf, searchParamsFromFilters, type QueueFilters } from "./queue-filters-state";
+import { QueueTable } from "./queue-table";
+
+const NO_SELECTION: ReadonlySet<number> = new Set();
+
+export function QueueView() {
+  const searchParams = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const filters = useMemo(() => filtersFromSearchParams(new URLSearchParams(searchParams.toString())), [searchParams]);
+  const viewKey = searchParamsFromFilters(filters);
+
+  const setFilters = useCallback(
+    (patch: Partial<QueueFilters>) => {
+      const query = searchParamsFromFilters({ ...filters, ...patch });
+      router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+    },
+    [filters, pathname, router],
+  );
+
+  const counts = api.queue.counts.useQuery();
+  const list = api.queue.list.useInfiniteQuery(listInputOf(filters), {
+    getNextPageParam: (page) => page.nextCursor,
+    // Keep showing the old rows while a new filter loads, instead of flashing a spinner.
+    placeholderData: keepPreviousData,
+  });
+  const items = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
+
+  // A selection belongs to the view it was made in; changing filters starts afresh.
+  const [selection, setSelection] = useState<{ viewKey: string; ids: ReadonlySet<number> }>({ viewKey, ids: NO_SELECTION });
+  const selected = selection.viewKey === viewKey ? selection.ids : NO_SELECTION;
+  const toggle = useCallback(
+    (id: number) =>
+      setSelection((current) => {
+        const ids = new Set(current.viewKey === viewKey ? current.ids : NO_SELECTION);
+        if (!ids.delete(id)) ids.add(id);
+        return { viewKey, ids };
+      }),
+    [viewKey],
+  );
+  const toggleAll = (select: boolean) => setSelection({ viewKey, ids: select ? new Set(items.map((item) => item.id)) : NO_SELECTION });
+  const clearSelection = () => setSelection({ viewKey, ids: NO_SELECTION });
+
+  const knownTotal = !filters.codec && !filters.source && !filters.resolution && !filters.q?.trim() ? (filters.status ? counts.data?.[filters.status] : counts.data?.total) : undefined;
+
+  return (
+    <>
+      <PageHeader
+        title="Queue"
+        description={
+          counts.data
+            ? `${formatNumber(counts.data.total)} files known · ${formatNumber(counts.data.queued)} queued for encoding · ${formatNumber(counts.data.failed)} failed`
+            : "Files that are bigger than they need to be, waiting to be re-encoded."
+        }
+      />
+      <QueueFilterBar filters={filters} counts={counts.data} onChange={setFilters} />
+      <div className="mt-4" aria-busy={list.isFetching}>
+        {list.isPending ? (
+          <LoadingState label="Loading the queue…" />
+        ) : list.isError && items.length === 0 ? (
+          <ErrorState message={errorMessageOf(list.error)} onRetry={() => void list.refetch()} />
+        ) : items.length === 0 ? (
+          hasActiveFilters(filters) ? (
+            <EmptyState title="No items match these filters">
+              <Button size="sm" className="mt-2" onClick={() => setFilters({ status: undefined, codec: undefined, resolution: undefined, source: undefined, q: undefined })}>
+                Clear filters
+              </Button>
+            </EmptyState>
+          ) : (
+            <EmptyState title="Queue is empty — add a scan root or a connection">
+              Optimizarr fills the queue by scanning folders and by asking Sonarr, Radarr and Stash what they have. Add a{" "}
+              <Link href="/settings/scan-roots" className="text-primary hover:underline">
+                scan root
+              </Link>{" "}
+              or a{" "}
+              <Link href="/settings/connections" className="text-primary hover:underline">
+                connection
+              </Link>
+              .
+            </EmptyState>
+          )
+        ) : (
+          <>
+            <div className={list.isPlaceholderData ? "opacity-60 transition-opacity" : undefined}>
+              <QueueTable items={items} selected={selected} onToggle={toggle} onToggleAll={toggleAll} />
+            </div>
+            {list.isError ? <ErrorState message={errorMessageOf(list.error)} onRetry={() => void list.fetchNextPage()} /> : null}
+            <LoadMore
+              loaded={items.length}
+              total={knownTotal}
+              hasMore={list.hasNextPage}
+              loading={list.isFetchingNextPage}
+              paused={list.isError}
+              onLoadMore={() => void list.fetchNextPage()}
+            />
+          </>
+        )}
+      </div>
+      {selected.size > 0 ? <QueueBulkBar selectedIds={[...selected]} onDone={clearSelection} onClear={clearSelection} /> : null}
+    </>
+  );
+}
+
+/** "Load more" button, pressed automatically when it scrolls into view (infinite scroll). */
+function LoadMore({ loaded, total, hasMore, loading, paused, onLoadMore }: { loaded: number; total: number | undefined; hasMore: boolean; loading: boolean; paused: boolean; onLoadMore: () => void }) {
+  const sentinel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = sentinel.current;
+    if (!element || !hasMore || loading || paused) return;
+    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && onLoadMore(), { rootMargin: "400px" });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [hasMore, loading, paused, onLoadMore]);
+
+  return (
+    <div ref={sentinel} className="flex items-center justify-between gap-4 py-4 text-sm text-muted">
+      <span role="status">
+        Showing {formatNumber(loaded)}
+        {total !== undefined ? ` of ${formatNumber(total)}` : ""} {loaded === 1 ? "item" : "items"}
+        {!hasMore ? " — all loaded" : ""}
+      </span>
+      {hasMore ? (
+        <Button size="sm" onClick={onLoadMore} disabled={loading}>
+          {loading ? <Spinner /> : null} Load more
+        </Button>
+      ) : null}
+    </div>
+  );
+}
