@@ -1,5 +1,6 @@
 import tls from "node:tls";
 import net from "node:net";
+import { normaliseFingerprint } from "./certificate-fingerprint";
 
 /**
  * Self-signed certificates: what the server presents (so the UI can offer "trust this
@@ -16,14 +17,8 @@ export interface PresentedCertificate {
   selfSigned: boolean;
 }
 
-const FINGERPRINT_HEX = /^[0-9a-f]{64}$/;
-
-/** "ab:cd…", "ABCD…", with or without colons → "AB:CD:…"; anything else → null. */
-export function normaliseFingerprint(raw: string | null | undefined): string | null {
-  const hex = raw?.replace(/[\s:]/g, "").toLowerCase() ?? "";
-  if (!FINGERPRINT_HEX.test(hex)) return null;
-  return hex.toUpperCase().match(/.{2}/g)!.join(":");
-}
+// Pure, in its own file so the input schemas (also used by the browser's forms) don't pull in node:tls.
+export { normaliseFingerprint };
 
 function nameOf(entity: tls.PeerCertificate["subject"] | undefined): string | null {
   if (!entity) return null;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { APP_TYPES } from "~/lib/queue-enums";
 import { normaliseBaseUrl } from "./base-url";
-import { normaliseFingerprint } from "./certificate";
+import { normaliseFingerprint } from "./certificate-fingerprint";
 import { pathMappingsSchema } from "./path-mapping";
 
 /**
