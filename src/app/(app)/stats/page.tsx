@@ -1,0 +1,13 @@
+import { api, HydrateClient } from "~/trpc/server";
+import { StatsView } from "./stats-view";
+
+export const metadata = { title: "Statistics" };
+
+export default function StatsPage() {
+  void api.stats.summary.prefetch({ includePrivate: false });
+  return (
+    <HydrateClient>
+      <StatsView />
+    </HydrateClient>
+  );
+}
