@@ -27,5 +27,5 @@ export interface ConnectionHealth {
 }
 
 export function healthOf(row: { lastErrorCategory: string | null; lastErrorMessage: string | null; lastErrorAt: Date | null }): ConnectionHealth {
-  return { failing: row.lastErrorAt !== null, category: row.lastErrorCategory, message: row.lastErrorMessage, since: row.lastErrorAt };
+  return { failing: row.lastErrorCategory !== null, category: row.lastErrorCategory, message: row.lastErrorMessage, since: row.lastErrorAt };
 }
