@@ -1,7 +1,9 @@
+import { APP_TYPES, type AppType } from "~/lib/queue-enums";
+import { CONNECTION_APPS } from "~/server/connections/apps";
+import type { ConnectionErrorCategory } from "~/server/connections/errors";
 import type { Database } from "~/server/db";
 import type { HealthResult } from "./health-check";
 
-const APP_LABELS: Record<string, string> = { sonarr: "Sonarr", radarr: "Radarr", stash: "Stash" };
 const MAX_MESSAGE_LENGTH = 300;
 
 /** A connection whose last test or sync failed (lastErrorCategory set) is a warning until it recovers. */
@@ -13,7 +15,7 @@ export async function checkConnections({ db }: { db: Database }): Promise<Health
   });
   if (failing.length === 0) return [{ id: "connections", level: "ok", message: "All enabled connections are working" }];
   return failing.map((connection) => {
-    const label = `${APP_LABELS[connection.appType] ?? connection.appType} '${connection.name}'`;
+    const label = `${appLabel(connection.appType)} '${connection.name}'`;
     // A private connection's error text may carry its paths or titles; its category never does.
     const detail = connection.private ? categoryLabel(connection.lastErrorCategory) : (connection.lastErrorMessage ?? categoryLabel(connection.lastErrorCategory));
     return {
@@ -25,6 +27,10 @@ export async function checkConnections({ db }: { db: Database }): Promise<Health
   });
 }
 
+function appLabel(appType: string): string {
+  return (APP_TYPES as readonly string[]).includes(appType) ? CONNECTION_APPS[appType as AppType].label : appType;
+}
+
 const CATEGORY_LABELS: Record<string, string> = {
   unauthorized: "the API key was rejected",
   unreachable: "it cannot be reached",
@@ -32,7 +38,7 @@ const CATEGORY_LABELS: Record<string, string> = {
   not_found: "the URL does not point at its API",
   bad_response: "it sent a response Optimizarr does not understand",
   tls: "its TLS certificate is not trusted",
-};
+} satisfies Record<ConnectionErrorCategory, string>;
 
 function categoryLabel(category: string | null): string {
   return (category ? CATEGORY_LABELS[category] : undefined) ?? "the last request failed";
