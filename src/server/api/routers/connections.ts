@@ -20,6 +20,8 @@ import {
   testConnection,
   updateConnection,
 } from "~/server/connections/connection-service";
+import { retryWebhookDeliveryInputSchema, webhookDeliveriesInputSchema } from "~/server/webhooks/webhook-schemas";
+import { listWebhookDeliveries, retryWebhookDelivery } from "~/server/webhooks/webhook-service";
 
 /**
  * Sonarr/Radarr (later Stash) connections. Names and shapes are a public contract
@@ -49,4 +51,14 @@ export const connectionsRouter = createTRPCRouter({
   syncRuns: protectedProcedure.input(syncRunsInputSchema).query(({ ctx, input }) => getSyncRunHistory(ctx.db, input.id, input.limit)),
 
   enrichQueue: protectedProcedure.input(byId).mutation(({ ctx, input }) => enrichQueue(ctx.db, input.id)),
+
+  /** Newest first; failed ones are `retryable`. */
+  webhookDeliveries: protectedProcedure
+    .input(webhookDeliveriesInputSchema)
+    .query(({ ctx, input }) => listWebhookDeliveries(ctx.db, input.id, input.limit)),
+
+  /** Re-runs a failed delivery's stored body. */
+  retryWebhookDelivery: protectedProcedure
+    .input(retryWebhookDeliveryInputSchema)
+    .mutation(({ ctx, input }) => retryWebhookDelivery(ctx.db, input.deliveryId)),
 });

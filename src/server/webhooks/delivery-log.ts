@@ -1,0 +1,94 @@
+import "server-only";
+import type { Database } from "~/server/db";
+
+/**
+ * Every authenticated delivery is recorded (unauthenticated ones are not: anyone could fill the
+ * table). The raw body is kept only while a delivery is `failed`, so it can be retried.
+ */
+export const DELIVERY_OUTCOMES = ["accepted", "ignored", "rejected", "failed"] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+
+export const DELIVERY_RETENTION_DAYS = 30;
+export const DELIVERIES_KEPT_PER_CONNECTION = 500;
+/** Pruning runs on every Nth insert: cheap enough to piggyback, rare enough not to matter. */
+const PRUNE_EVERY = 20;
+const MAX_ERROR_LENGTH = 500;
+
+export interface DeliveryRecord {
+  connectionId: number;
+  appType: string;
+  eventType: string;
+  outcome: DeliveryOutcome;
+  error: string | null;
+  itemsAffected: number;
+  payload: string | null;
+}
+
+export async function recordDelivery(db: Database, record: DeliveryRecord): Promise<number> {
+  const row = await db.webhookDelivery.create({
+    data: {
+      ...record,
+      eventType: record.eventType.slice(0, 100),
+      error: truncate(record.error),
+      payload: record.outcome === "failed" ? record.payload : null,
+    },
+    select: { id: true },
+  });
+  if (row.id % PRUNE_EVERY === 0) await pruneDeliveries(db, { connectionId: record.connectionId });
+  return row.id;
+}
+
+export async function updateDelivery(db: Database, id: number, result: Pick<DeliveryRecord, "outcome" | "error" | "itemsAffected">): Promise<void> {
+  await db.webhookDelivery.update({
+    where: { id },
+    data: { outcome: result.outcome, error: truncate(result.error), itemsAffected: result.itemsAffected, ...(result.outcome === "failed" ? {} : { payload: null }) },
+  });
+}
+
+/** Drops records older than the retention period, and all but the newest N of one connection. */
+export async function pruneDeliveries(
+  db: Database,
+  options: { connectionId: number; now?: Date; retentionDays?: number; keepPerConnection?: number },
+): Promise<number> {
+  const now = options.now ?? new Date();
+  const cutoff = new Date(now.getTime() - (options.retentionDays ?? DELIVERY_RETENTION_DAYS) * 86_400_000);
+  const old = await db.webhookDelivery.deleteMany({ where: { receivedAt: { lt: cutoff } } });
+  const oldestKept = await db.webhookDelivery.findFirst({
+    where: { connectionId: options.connectionId },
+    orderBy: { id: "desc" },
+    skip: (options.keepPerConnection ?? DELIVERIES_KEPT_PER_CONNECTION) - 1,
+    select: { id: true },
+  });
+  const excess = oldestKept ? await db.webhookDelivery.deleteMany({ where: { connectionId: options.connectionId, id: { lt: oldestKept.id } } }) : { count: 0 };
+  return old.count + excess.count;
+}
+
+export interface DeliveryDto {
+  id: number;
+  receivedAt: Date;
+  eventType: string;
+  outcome: DeliveryOutcome;
+  error: string | null;
+  itemsAffected: number;
+  /** Failed deliveries keep their body and can be re-run. */
+  retryable: boolean;
+}
+
+export async function listDeliveries(db: Database, connectionId: number, limit: number): Promise<DeliveryDto[]> {
+  const rows = await db.webhookDelivery.findMany({
+    where: { connectionId },
+    orderBy: { id: "desc" },
+    take: limit,
+    select: { id: true, receivedAt: true, eventType: true, outcome: true, error: true, itemsAffected: true, payload: true },
+  });
+  return rows.map(({ payload, ...row }) => ({
+    ...row,
+    outcome: row.outcome as DeliveryOutcome,
+    retryable: row.outcome === "failed" && payload !== null,
+  }));
+}
+
+function truncate(text: string | null): string | null {
+  if (text === null) return null;
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
+}

@@ -1,0 +1,73 @@
+import "server-only";
+import pLimit from "p-limit";
+import { z } from "zod";
+import { openApiKey } from "~/server/connections/api-key";
+import { arrFileFields, toLibraryFile } from "~/server/connections/arr-common";
+import { createHttpClient } from "~/server/connections/http-client";
+import { radarrQualityModifier, radarrQualitySource, sonarrQualitySource } from "~/server/connections/quality";
+import type { FileFacts, FileFactsLookup } from "./apply-webhook-event";
+import type { WebhookAppType } from "./webhook-event";
+
+/**
+ * When a webhook arrives before the app scanned the file (no mediaInfo), ask its REST API by file
+ * id. The app is waiting for our answer, so: no retries, short timeouts, a few requests at a time.
+ * A failure is not fatal: the item is queued with an unknown codec and the reason recorded.
+ */
+const CONCURRENCY = 4;
+const LOOKUP_TIMEOUTS = { connectMs: 5_000, headersMs: 10_000, bodyIdleMs: 10_000, jsonTotalMs: 15_000 };
+
+const arrFileSchema = z.object(arrFileFields);
+
+interface LookupConnection {
+  appType: WebhookAppType;
+  baseUrl: string;
+  apiKeyEncrypted: string;
+  trustedCertSha256: string | null;
+}
+
+export function createFileFactsLookup(connection: LookupConnection): FileFactsLookup {
+  return async (fileIds) => {
+    const opened = openApiKey(connection);
+    if (!opened.ok) return { ok: false, message: opened.error.message };
+    const sonarr = connection.appType === "sonarr";
+    const http = createHttpClient({
+      app: sonarr ? "Sonarr" : "Radarr",
+      baseUrl: connection.baseUrl,
+      apiKey: opened.apiKey,
+      trustedCertSha256: connection.trustedCertSha256,
+      timeouts: LOOKUP_TIMEOUTS,
+    });
+    const limit = pLimit(CONCURRENCY);
+    try {
+      const results = await Promise.all(
+        fileIds.map((id) => limit(() => http.getJson(`/api/v3/${sonarr ? "episodefile" : "moviefile"}/${id}`, arrFileSchema, { retry: false }))),
+      );
+      const facts = new Map<number, FileFacts>();
+      let firstError: string | null = null;
+      for (const result of results) {
+        if (!result.ok) {
+          firstError ??= result.error.message;
+          continue;
+        }
+        const file = result.data;
+        const quality = file.quality?.quality;
+        const library = toLibraryFile(file, "", sonarr
+          ? { source: sonarrQualitySource(quality?.source), modifier: null }
+          : { source: radarrQualitySource(quality?.source, quality?.modifier), modifier: radarrQualityModifier(quality?.modifier) });
+        facts.set(file.id, {
+          codecRaw: library.codecRaw,
+          width: library.width,
+          height: library.height,
+          bitrate: library.bitrate,
+          durationSeconds: library.durationSeconds,
+          qualitySource: library.qualitySource,
+        });
+      }
+      // Partial answers still help; report failure only when nothing came back.
+      if (facts.size === 0 && firstError !== null) return { ok: false, message: firstError };
+      return { ok: true, facts };
+    } finally {
+      await http.close();
+    }
+  };
+}

@@ -1,0 +1,45 @@
+import "server-only";
+import type { Database } from "~/server/db";
+import { updateDelivery, type DeliveryOutcome } from "./delivery-log";
+import { applySafely } from "./receive-webhook";
+import { redactDeliveryText } from "./redact-delivery";
+import { parseWebhookEvent } from "./webhook-event";
+import { buildWebhookTarget, isWebhookAppType, webhookConnectionSelect } from "./webhook-target";
+
+/**
+ * Re-runs a failed delivery's stored body (e.g. after the database was locked or full). The record
+ * is updated in place, so the card shows what finally happened; the body is dropped on success.
+ */
+export type RetryResult =
+  | { ok: true; outcome: DeliveryOutcome; itemsAffected: number; error: string | null }
+  | { ok: false; code: "NOT_FOUND" | "BAD_REQUEST"; message: string };
+
+export async function retryDelivery(db: Database, deliveryId: number): Promise<RetryResult> {
+  const delivery = await db.webhookDelivery.findUnique({ where: { id: deliveryId } });
+  if (!delivery?.connectionId) return { ok: false, code: "NOT_FOUND", message: "No such webhook delivery" };
+  if (delivery.outcome !== "failed" || delivery.payload === null) {
+    return { ok: false, code: "BAD_REQUEST", message: "Only failed deliveries can be retried" };
+  }
+  const connection = await db.externalConnection.findUnique({ where: { id: delivery.connectionId }, select: webhookConnectionSelect });
+  if (!connection || !isWebhookAppType(connection.appType)) return { ok: false, code: "NOT_FOUND", message: "The delivery's connection no longer exists" };
+
+  let json: unknown;
+  try {
+    json = JSON.parse(delivery.payload);
+  } catch {
+    return { ok: false, code: "BAD_REQUEST", message: "The stored delivery body is not valid JSON" };
+  }
+  const parsed = parseWebhookEvent(connection.appType, json);
+  if (!parsed.ok) return { ok: false, code: "BAD_REQUEST", message: parsed.reason };
+
+  const target = await buildWebhookTarget(db, connection);
+  const result = await applySafely(db, connection, target, { eventType: parsed.eventType, event: parsed.event, json });
+  if (!result.ok) {
+    await updateDelivery(db, delivery.id, { outcome: "failed", error: result.error, itemsAffected: 0 });
+    return { ok: true, outcome: "failed", itemsAffected: 0, error: result.error };
+  }
+  const { outcome, itemsAffected, note } = result.data;
+  const error = note && redactDeliveryText(note, connection, target, json);
+  await updateDelivery(db, delivery.id, { outcome, error, itemsAffected });
+  return { ok: true, outcome, itemsAffected, error };
+}

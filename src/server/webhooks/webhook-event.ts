@@ -1,0 +1,107 @@
+import type { z } from "zod";
+import { envelopeSchema, radarrPayloads, sonarrPayloads, type RenamedWebhookFile, type WebhookFile, type WebhookFileRef } from "./payload-schemas";
+
+export type WebhookAppType = "sonarr" | "radarr";
+
+/** What a delivery asks Optimizarr to do, the same for both apps once parsed. */
+export type WebhookEvent =
+  | { kind: "test" }
+  /** A file (or a whole release) was imported; `replaced` are the files an upgrade deleted. */
+  | { kind: "import"; files: WebhookFile[]; replaced: ResolvedFileRef[] }
+  | { kind: "rename"; files: RenamedWebhookFile[] }
+  | { kind: "fileDelete"; file: ResolvedFileRef; reason: string | null }
+  /** A series or movie was removed from the app; its files are gone only when `filesDeleted`. */
+  | { kind: "mediaDelete"; folderPath: string; filesDeleted: boolean }
+  /** Grab, Health, ApplicationUpdate…: valid, just nothing Optimizarr acts on. */
+  | { kind: "unsupported" };
+
+/** A deleted file: its id and an absolute remote path when one is known. */
+export interface ResolvedFileRef {
+  id: number | null;
+  path: string | null;
+}
+
+export type ParsedWebhook = { ok: true; eventType: string; event: WebhookEvent } | { ok: false; eventType: string | null; reason: string };
+
+const MAX_REASON = 200;
+
+export function parseWebhookEvent(appType: WebhookAppType, body: unknown): ParsedWebhook {
+  const envelope = envelopeSchema.safeParse(body);
+  if (!envelope.success) return { ok: false, eventType: null, reason: describeIssues(envelope.error) };
+  const { eventType } = envelope.data;
+  if (eventType === "Test") return { ok: true, eventType, event: { kind: "test" } };
+  const result = appType === "sonarr" ? parseSonarr(eventType, body) : parseRadarr(eventType, body);
+  if (result === null) return { ok: true, eventType, event: { kind: "unsupported" } };
+  return result.success ? { ok: true, eventType, event: result.event } : { ok: false, eventType, reason: `${eventType}: ${describeIssues(result.error)}` };
+}
+
+type EventResult = { success: true; event: WebhookEvent } | { success: false; error: z.ZodError } | null;
+
+function parseSonarr(eventType: string, body: unknown): EventResult {
+  switch (eventType) {
+    case "Download":
+      return map(sonarrPayloads.Download.safeParse(body), (data) => ({
+        kind: "import",
+        // The per-file event carries episodeFile; "On Import Complete" carries episodeFiles[].
+        files: [...(data.episodeFile ? [data.episodeFile] : []), ...(data.episodeFiles ?? [])],
+        replaced: (data.deletedFiles ?? []).map((ref) => resolveRef(ref, data.series.path)),
+      }));
+    case "Rename":
+      return map(sonarrPayloads.Rename.safeParse(body), (data) => ({ kind: "rename", files: data.renamedEpisodeFiles }));
+    case "EpisodeFileDelete":
+      return map(sonarrPayloads.EpisodeFileDelete.safeParse(body), (data) => ({
+        kind: "fileDelete",
+        file: resolveRef(data.episodeFile, data.series.path),
+        reason: data.deleteReason ?? null,
+      }));
+    case "SeriesDelete":
+      return map(sonarrPayloads.SeriesDelete.safeParse(body), (data) => ({ kind: "mediaDelete", folderPath: data.series.path, filesDeleted: data.deletedFiles }));
+    default:
+      return null;
+  }
+}
+
+function parseRadarr(eventType: string, body: unknown): EventResult {
+  switch (eventType) {
+    case "Download":
+      return map(radarrPayloads.Download.safeParse(body), (data) => ({
+        kind: "import",
+        files: [data.movieFile],
+        replaced: (data.deletedFiles ?? []).map((ref) => resolveRef(ref, data.movie.folderPath)),
+      }));
+    case "Rename":
+      return map(radarrPayloads.Rename.safeParse(body), (data) => ({ kind: "rename", files: data.renamedMovieFiles }));
+    case "MovieFileDelete":
+      return map(radarrPayloads.MovieFileDelete.safeParse(body), (data) => ({
+        kind: "fileDelete",
+        file: resolveRef(data.movieFile, data.movie.folderPath),
+        reason: data.deleteReason ?? null,
+      }));
+    case "MovieDelete":
+      return map(radarrPayloads.MovieDelete.safeParse(body), (data) => ({ kind: "mediaDelete", folderPath: data.movie.folderPath, filesDeleted: data.deletedFiles }));
+    default:
+      return null;
+  }
+}
+
+function map<T>(result: z.ZodSafeParseResult<T>, toEvent: (data: T) => WebhookEvent): EventResult {
+  return result.success ? { success: true, event: toEvent(result.data) } : { success: false, error: result.error };
+}
+
+/** relativePath is relative to the series/movie folder; join with that folder's own separator. */
+function resolveRef(ref: WebhookFileRef, folder: string): ResolvedFileRef {
+  if (ref.path) return { id: ref.id ?? null, path: ref.path };
+  if (!ref.relativePath) return { id: ref.id ?? null, path: null };
+  const separator = folder.includes("\\") && !folder.includes("/") ? "\\" : "/";
+  const base = folder.endsWith(separator) ? folder.slice(0, -1) : folder;
+  return { id: ref.id ?? null, path: `${base}${separator}${ref.relativePath.replace(/^[\\/]+/, "")}` };
+}
+
+/** Field names and zod's messages only: never the offending (possibly long or private) values. */
+function describeIssues(error: z.ZodError): string {
+  const text = error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+  return text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1)}…` : text;
+}

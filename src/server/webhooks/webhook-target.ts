@@ -1,0 +1,45 @@
+import "server-only";
+import type { Prisma } from "~/generated/prisma/client";
+import type { Database } from "~/server/db";
+import { createPathMapper, parseStoredPathMappings } from "~/server/connections/path-mapping";
+import { getGeneralSettings } from "~/server/settings/settings-service";
+import type { WebhookTarget } from "./apply-webhook-event";
+import { createFileFactsLookup } from "./file-facts-lookup";
+import type { WebhookAppType } from "./webhook-event";
+
+/** The connection fields a delivery needs; the API key stays sealed until a lookup opens it. */
+export const webhookConnectionSelect = {
+  id: true,
+  appType: true,
+  baseUrl: true,
+  apiKeyEncrypted: true,
+  trustedCertSha256: true,
+  enabled: true,
+  private: true,
+  displayAlias: true,
+  pathMappings: true,
+  webhookSecretHash: true,
+} as const satisfies Prisma.ExternalConnectionSelect;
+
+export type WebhookConnection = Prisma.ExternalConnectionGetPayload<{ select: typeof webhookConnectionSelect }>;
+
+export const WEBHOOK_APP_LABELS = { sonarr: "Sonarr", radarr: "Radarr" } as const satisfies Record<WebhookAppType, string>;
+
+export function isWebhookAppType(value: string): value is WebhookAppType {
+  return value === "sonarr" || value === "radarr";
+}
+
+export async function buildWebhookTarget(db: Database, connection: WebhookConnection): Promise<WebhookTarget> {
+  if (!isWebhookAppType(connection.appType)) throw new Error(`Connection type ${connection.appType} does not receive Sonarr/Radarr webhooks`);
+  const appType = connection.appType;
+  const { targetCodec } = await getGeneralSettings(db);
+  return {
+    connectionId: connection.id,
+    appType,
+    appLabel: WEBHOOK_APP_LABELS[appType],
+    private: connection.private,
+    targetCodec,
+    mapPath: createPathMapper(parseStoredPathMappings(connection.pathMappings)),
+    lookupFileFacts: createFileFactsLookup({ ...connection, appType }),
+  };
+}
