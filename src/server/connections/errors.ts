@@ -240,8 +240,20 @@ export function redirectError(status: number, location: string | null, requestUr
   return { category: "not_found", status, message: `${baseUrl} answered with a redirect (${status}): check the address and the URL base` };
 }
 
-export function htmlResponseError(context: ErrorContext): ConnectionError {
-  const { app } = context;
+/**
+ * HTML where JSON was expected. The apps serve their own web page for any unknown path, so a
+ * page titled with the app's name means a wrong URL base; anything else is most likely a login
+ * proxy's page.
+ */
+export function htmlResponseError(context: ErrorContext, html = ""): ConnectionError {
+  const { app, baseUrl } = context;
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1] ?? "";
+  if (title.toLowerCase().includes(app.toLowerCase())) {
+    return {
+      category: "not_found",
+      message: `${baseUrl} shows ${app}'s web page instead of its API: check the URL base (e.g. /${app.toLowerCase()}) — it must match ${app} → Settings → General → URL Base`,
+    };
+  }
   return {
     category: "bad_response",
     message: `Got an HTML page instead of ${app}'s API — is a login proxy (Authelia, Organizr…) in front of it? Use ${app}'s direct address, or let /api through the proxy`,

@@ -138,6 +138,22 @@ function describeIssue(error: z.ZodError): string {
   return issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message;
 }
 
+/** The start of a body (enough for an HTML page's title), then the rest is dropped. */
+async function readHead(response: Response, limit = 16_384): Promise<string> {
+  if (!response.body) return "";
+  const decoder = new TextDecoder();
+  let text = "";
+  try {
+    for await (const chunk of response.body) {
+      text += decoder.decode(chunk, { stream: true });
+      if (text.length >= limit) break;
+    }
+  } catch {
+    // A page we only wanted to peek at: whatever arrived is enough.
+  }
+  return text.slice(0, limit);
+}
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
@@ -176,10 +192,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         await response.body?.cancel();
         return fail(httpStatusError(response.status, context));
       }
-      if (looksLikeHtml(response.headers.get("content-type"))) {
-        await response.body?.cancel();
-        return fail(htmlResponseError(context));
-      }
+      if (looksLikeHtml(response.headers.get("content-type"))) return fail(htmlResponseError(context, await readHead(response)));
       return ok(response);
     } catch (error) {
       return fail(classifyError(error, context));
@@ -206,7 +219,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     } catch (error) {
       return fail(classifyError(error, context));
     }
-    if (text.trimStart().startsWith("<")) return fail(htmlResponseError(context));
+    if (text.trimStart().startsWith("<")) return fail(htmlResponseError(context, text.slice(0, 16_384)));
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -233,7 +246,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         if (!sawStart) {
           const first = firstSignificantByte(chunk);
           if (first === 0x3c /* < */) {
-            yield { type: "failed", error: htmlResponseError(context) };
+            yield { type: "failed", error: htmlResponseError(context, new TextDecoder().decode(chunk.subarray(0, 16_384))) };
             return;
           }
           if (first !== null && first !== 0x5b /* [ */) {
