@@ -249,6 +249,28 @@ describe("queue.list filters", () => {
   });
 });
 
+describe("queue.list search at both selectivities", () => {
+  it("finds the same items whether the search is broad (over a thousand matches) or narrow", async () => {
+    await insert(
+      Array.from({ length: 1300 }, (_, index) =>
+        seed({ filePath: `/bulk/Show ${index % 50}/Episode ${index}.mkv`, sizeBytes: BigInt(index % 13), private: index % 10 === 0 }),
+      ),
+    );
+    await insert([seed({ filePath: "/elsewhere/Episode 1.mkv" })]);
+
+    const broad = await listAll({ sort: "size-desc", limit: 500, search: "/BULK/" });
+    const narrow = await listAll({ sort: "size-desc", limit: 7, search: "show 7/" });
+
+    expect(broad.items).toHaveLength(1170);
+    expect(broad.items.every((item) => !item.private && item.filePath.startsWith("/bulk/"))).toBe(true);
+    const expectedNarrow = await db.queueItem.findMany({ where: { filePath: { startsWith: "/bulk/Show 7/" }, private: false }, orderBy: [{ sizeBytes: "desc" }, { id: "desc" }] });
+    expect(narrow.items.map((item) => item.id)).toEqual(expectedNarrow.map((row) => row.id));
+    expect(narrow.items).toHaveLength(26);
+    // Every item of "Show 10" is private (index % 10 === 0): a narrow search must not reveal them either.
+    expect((await listAll({ sort: "newest", limit: 50, search: "show 10/" })).items).toEqual([]);
+  });
+});
+
 describe("queue privacy", () => {
   const SECRET = "/stash/private/Secret Scene Title.mp4";
 

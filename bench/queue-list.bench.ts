@@ -1,0 +1,116 @@
+/**
+ * queue.list at scale: seeds 100,000 queue items into a throw-away SQLite DB through the real writer,
+ * then times pages of 100 for every sort, unfiltered and with the page's common filters, first
+ * without and then with SQLite's planner statistics (ANALYZE). Prints figures; asserts nothing.
+ *
+ *   npx tsx --conditions=react-server bench/queue-list.bench.ts [rows]
+ *
+ * (`react-server` makes `server-only` importable outside Next.)
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+
+const ROWS = Number(process.argv[2] ?? 100_000);
+const PAGE = 100;
+const PAGES_WALKED = 20;
+
+function migratedDatabase(): { dir: string; url: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimizarr-bench-"));
+  const file = path.join(dir, "bench.db");
+  const sqlite = new Database(file);
+  const migrations = path.resolve("prisma/migrations");
+  for (const name of fs.readdirSync(migrations).filter((entry) => /^\d+_/.test(entry)).sort()) {
+    sqlite.exec(fs.readFileSync(path.join(migrations, name, "migration.sql"), "utf8"));
+  }
+  sqlite.close();
+  return { dir, url: `file:${file}` };
+}
+
+async function main() {
+  const { dir, url } = migratedDatabase();
+  process.env.DATABASE_URL = url;
+  process.env.DATA_DIR = dir;
+  process.env.LOG_LEVEL = "warn";
+  const { db } = await import("~/server/db");
+  const { upsertQueueItems } = await import("~/server/queue/queue-writer");
+  const { listQueue } = await import("~/server/queue/queue-service");
+  const { queueListInput } = await import("~/server/queue/queue-inputs");
+  const { QUEUE_SORTS } = await import("~/lib/queue-list-options");
+  const { CODECS } = await import("~/lib/queue-enums");
+  await db.queueItem.count(); // let the client's start-up PRAGMAs run first
+
+  try {
+    const seedStart = performance.now();
+    const heights = [480, 576, 720, 1080, 1080, 1080, 2160, 800];
+    const codecs = CODECS.filter((codec) => codec !== "av1");
+    const sources = ["scan", "sonarr", "radarr", "stash"] as const;
+    let random = 42;
+    const next = () => (random = (random * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    for (let start = 0; start < ROWS; start += 5000) {
+      const batch = Array.from({ length: Math.min(5000, ROWS - start) }, (_, offset) => {
+        const index = start + offset;
+        const source = sources[index % sources.length]!;
+        return {
+          filePath: `/media/${source === "sonarr" ? "tv" : "movies"}/Show ${index % 2000}/Season ${index % 7}/Episode ${index}.mkv`,
+          sizeBytes: BigInt(Math.floor(next() * 8e9)) + 100_000_000n,
+          codec: codecs[index % codecs.length]!,
+          codecRaw: null,
+          width: 1920,
+          height: heights[index % heights.length]!,
+          bitrate: Math.floor(next() * 2e7),
+          durationSeconds: 2400,
+          qualitySource: null,
+          source,
+          connectionId: null,
+          externalId: null,
+          private: source === "stash",
+          fileModifiedAt: null,
+        };
+      });
+      await upsertQueueItems(db, batch, { targetCodec: "h265" });
+    }
+    await db.$executeRaw`UPDATE "QueueItem" SET "priority" = 10 WHERE "id" % 97 = 0`;
+    await db.$executeRaw`UPDATE "QueueItem" SET "status" = 'failed' WHERE "id" % 211 = 0`;
+    console.log(`seeded ${ROWS.toLocaleString("en-US")} rows in ${((performance.now() - seedStart) / 1000).toFixed(1)} s\n`);
+
+    const views: [string, Record<string, unknown>][] = [
+      ["all", {}],
+      ["status=queued", { status: "queued" }],
+      ["status=failed", { status: "failed" }],
+      ["codec=h264", { codec: "h264" }],
+      ["resolution=1080p", { resolution: "1080p" }],
+      ["search 'show 12'", { search: "show 12" }],
+      ["search (rare)", { search: "Episode 99999." }],
+    ];
+
+    for (const analyzed of [false, true]) {
+      if (analyzed) await db.$executeRawUnsafe("ANALYZE");
+      console.log(analyzed ? "--- after ANALYZE ---" : "--- fresh database (no ANALYZE) ---");
+      console.log(`${"view".padEnd(20)} ${"sort".padEnd(10)} ${"first ms".padStart(9)} ${"avg ms".padStart(8)} ${"max ms".padStart(8)}  pages`);
+      for (const [label, filters] of views) {
+        for (const sort of QUEUE_SORTS) {
+          const timings: number[] = [];
+          let cursor: string | undefined;
+          for (let page = 0; page < PAGES_WALKED; page += 1) {
+            const input = queueListInput.parse({ ...filters, sort, limit: PAGE, cursor });
+            const start = performance.now();
+            const result = await listQueue(db, input);
+            timings.push(performance.now() - start);
+            if (!result.nextCursor) break;
+            cursor = result.nextCursor;
+          }
+          const avg = timings.reduce((sum, value) => sum + value, 0) / timings.length;
+          console.log(`${label.padEnd(20)} ${sort.padEnd(10)} ${timings[0]!.toFixed(1).padStart(9)} ${avg.toFixed(1).padStart(8)} ${Math.max(...timings).toFixed(1).padStart(8)}  ${timings.length}`);
+        }
+      }
+      console.log();
+    }
+  } finally {
+    await db.$disconnect();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
