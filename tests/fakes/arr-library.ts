@@ -139,9 +139,9 @@ export function fakeMovie(id: number, file: Omit<FileOptions, "id"> & { id?: num
     ratings: { imdb: { votes: 100, value: 7.1, type: "user" } },
     popularity: 12.5,
     statistics: { movieFileCount: movieFile ? 1 : 0, sizeOnDisk: movieFile ? (movieFile.size as number) : 0, releaseGroups: movieFile ? ["GRP"] : [] },
+    ...(movieFile ? { movieFile } : {}),
     ...overrides,
   };
-  if (movieFile) movie.movieFile = movieFile;
   return movie;
 }
 
