@@ -1,0 +1,211 @@
+"use client";
+
+import { useState } from "react";
+import { toast } from "sonner";
+import { FlaskConicalIcon, HistoryIcon, PencilIcon, RefreshCwIcon, Trash2Icon, WandSparklesIcon } from "lucide-react";
+import { Badge } from "~/components/ui/badge";
+import { Button } from "~/components/ui/button";
+import { Card } from "~/components/ui/card";
+import { Spinner } from "~/components/ui/states";
+import { Switch } from "~/components/ui/switch";
+import type { AppType } from "~/lib/queue-enums";
+import { formatNumber } from "~/lib/format";
+import { errorMessageOf } from "~/lib/trpc-error";
+import { api, type RouterOutputs } from "~/trpc/react";
+import { AppIcon } from "./app-icon";
+import { appPresentation } from "./app-presentation";
+import { CollapsibleSection } from "./collapsible-section";
+import { ConnectionFormDialog } from "./connection-form-dialog";
+import { ConnectionHealthBanner } from "./connection-health-banner";
+import { SYNC_STATUS_PRESENTATION, syncIntervalLabel } from "./connection-labels";
+import { DeleteConnectionDialog } from "./delete-connection-dialog";
+import { RelativeTime } from "./relative-time";
+import { ScanRootLink } from "./scan-root-link";
+import { SyncHistory } from "./sync-history";
+import { SyncProgress } from "./sync-progress";
+import { useConnectionSync } from "./use-connection-sync";
+import { WebhookSection } from "./webhook-section";
+
+type Connection = RouterOutputs["connections"]["list"][number];
+
+export function ConnectionCard({ connection, supportedApps, publicUrl }: { connection: Connection; supportedApps: readonly AppType[]; publicUrl: string | null }) {
+  const utils = api.useUtils();
+  const app = appPresentation(connection.appType);
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const test = api.connections.test.useMutation();
+  const update = api.connections.update.useMutation();
+  const enrich = api.connections.enrichQueue.useMutation();
+  const sync = useConnectionSync(connection);
+  const usable = connection.supported && !connection.needsApiKey;
+
+  const runTest = async () => {
+    try {
+      const result = await test.mutateAsync({ id: connection.id });
+      if (result.ok) toast.success(`Connected to ${result.appName} ${result.version}`, { description: connection.name });
+      else toast.error(`${connection.name}: test failed`, { description: result.message });
+    } catch (error) {
+      toast.error(`${connection.name}: test failed`, { description: errorMessageOf(error) });
+    } finally {
+      await utils.connections.list.invalidate();
+    }
+  };
+
+  const toggle = async (field: "enabled" | "showInStats", value: boolean) => {
+    try {
+      await update.mutateAsync({ id: connection.id, [field]: value });
+      toast.success(
+        field === "enabled" ? `${value ? "Enabled" : "Disabled"} ${connection.name}` : `${connection.name} is ${value ? "now counted" : "no longer counted"} in statistics`,
+      );
+    } catch (error) {
+      toast.error(`${connection.name} not changed`, { description: errorMessageOf(error) });
+    } finally {
+      await utils.connections.list.invalidate();
+    }
+  };
+
+  const runEnrich = async () => {
+    try {
+      const result = await enrich.mutateAsync({ id: connection.id });
+      toast.success(`Filled in ${formatNumber(result.enriched)} queue item${result.enriched === 1 ? "" : "s"} from ${connection.name}`, {
+        description: result.unmatched > 0 ? `${formatNumber(result.unmatched)} with an unknown codec are not in ${app.label}'s library (or need a path mapping).` : undefined,
+      });
+    } catch (error) {
+      toast.error("Enrich queue failed", { description: errorMessageOf(error) });
+    } finally {
+      await utils.connections.list.invalidate();
+    }
+  };
+
+  const headingId = `connection-${connection.id}-name`;
+  const lastRun = connection.lastSyncRun;
+  const lastRunStatus = lastRun && lastRun.status !== "running" ? SYNC_STATUS_PRESENTATION[lastRun.status] : null;
+
+  return (
+    <Card className="flex flex-col gap-4 p-0" role="group" aria-labelledby={headingId}>
+      <div className="flex flex-col gap-4 p-5 pb-0">
+        <div className="flex flex-wrap items-start gap-4">
+          <AppIcon appType={connection.appType} />
+          <div className="flex min-w-0 flex-1 flex-col gap-1">
+            <div className="flex flex-wrap items-center gap-2">
+              <h2 id={headingId} className="text-base font-semibold">
+                {connection.name}
+              </h2>
+              <Badge>{connection.appLabel}</Badge>
+              {connection.version ? <Badge tone="primary">v{connection.version}</Badge> : null}
+              {!connection.enabled ? <Badge tone="warning">Disabled</Badge> : null}
+              {!connection.supported ? <Badge tone="warning">Not supported yet</Badge> : null}
+            </div>
+            <p className="break-all font-mono text-sm text-muted">{connection.baseUrl}</p>
+          </div>
+          <div className="flex shrink-0 flex-col gap-2 text-sm text-muted">
+            <label className="flex items-center justify-end gap-2">
+              Enabled
+              <Switch checked={connection.enabled} disabled={update.isPending} onCheckedChange={(checked) => void toggle("enabled", checked)} />
+            </label>
+            <label className="flex items-center justify-end gap-2">
+              Show in stats
+              <Switch checked={connection.showInStats} disabled={update.isPending} onCheckedChange={(checked) => void toggle("showInStats", checked)} />
+            </label>
+          </div>
+        </div>
+
+        <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-4">
+          <Fact label="API key">
+            <span className="font-mono">{connection.apiKeyMasked}</span>
+          </Fact>
+          <Fact label="Last tested">
+            <RelativeTime date={connection.lastTestedAt} />
+          </Fact>
+          <Fact label="Last synced">
+            <RelativeTime date={connection.lastSyncedAt} />
+            {lastRunStatus && lastRun?.status !== "succeeded" ? (
+              <Badge tone={lastRunStatus.tone} className="ml-2">
+                {lastRunStatus.label}
+              </Badge>
+            ) : null}
+          </Fact>
+          <Fact label="Automatic sync">
+            {syncIntervalLabel(connection.syncIntervalMinutes)}
+            {connection.nextSyncAt ? (
+              <span className="text-muted">
+                {" "}
+                · next{" "}
+                <time dateTime={connection.nextSyncAt.toISOString()} suppressHydrationWarning>
+                  {connection.nextSyncAt.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })}
+                </time>
+              </span>
+            ) : null}
+          </Fact>
+        </dl>
+        {connection.pathMappings.length > 0 ? (
+          <ul className="flex flex-col gap-1 text-xs text-muted" aria-label="Path mappings">
+            {connection.pathMappings.map((mapping) => (
+              <li key={`${mapping.remote}→${mapping.local}`} className="font-mono">
+                {mapping.remote} <span aria-label="maps to">→</span> {mapping.local}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+
+        <ConnectionHealthBanner connection={connection} onReenterKey={() => setEditing(true)} />
+        {sync.run && sync.running ? <SyncProgress run={sync.run} itemNoun={app.itemNoun} appLabel={connection.appLabel} /> : null}
+
+        <div className="flex flex-wrap items-center gap-2">
+          <Button size="sm" variant="primary" onClick={() => void sync.startSync()} disabled={!usable || !connection.enabled || sync.running || sync.starting}>
+            {sync.running || sync.starting ? <Spinner /> : <RefreshCwIcon />}
+            {sync.running ? "Syncing…" : "Sync"}
+          </Button>
+          <Button size="sm" onClick={() => void runTest()} disabled={!usable || test.isPending}>
+            {test.isPending ? <Spinner /> : <FlaskConicalIcon />} Test
+          </Button>
+          <Button
+            size="sm"
+            onClick={() => void runEnrich()}
+            disabled={!usable || enrich.isPending}
+            title={`Fill in codec and resolution of queue items with an unknown codec from ${app.label}'s media info`}
+          >
+            {enrich.isPending ? <Spinner /> : <WandSparklesIcon />} Enrich queue
+          </Button>
+          <span className="flex-1" />
+          <ScanRootLink connection={connection} />
+          <Button size="icon" variant="ghost" aria-label={`Edit ${connection.name}`} title="Edit" onClick={() => setEditing(true)}>
+            <PencilIcon />
+          </Button>
+          <Button size="icon" variant="ghost" aria-label={`Delete ${connection.name}`} title="Delete" className="hover:text-danger" onClick={() => setDeleting(true)}>
+            <Trash2Icon />
+          </Button>
+        </div>
+      </div>
+
+      <div className="flex flex-col gap-2 px-5 pb-5">
+        <CollapsibleSection
+          icon={HistoryIcon}
+          title="Sync history"
+          summary={
+            lastRun && lastRun.status !== "running" ? (
+              <>
+                last: {formatNumber(lastRun.added)} added · {formatNumber(lastRun.updated)} updated
+              </>
+            ) : null
+          }
+        >
+          <SyncHistory connectionId={connection.id} />
+        </CollapsibleSection>
+        <WebhookSection connection={connection} publicUrl={publicUrl} />
+      </div>
+
+      <ConnectionFormDialog mode={{ kind: "edit", connection }} open={editing} onOpenChange={setEditing} supportedApps={supportedApps} />
+      <DeleteConnectionDialog connection={connection} open={deleting} onOpenChange={setDeleting} />
+    </Card>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="flex min-w-0 flex-col gap-0.5">
+      <dt className="text-xs text-muted">{label}</dt>
+      <dd className="flex items-center truncate">{children}</dd>
+    </div>
+  );
+}

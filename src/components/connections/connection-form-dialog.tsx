@@ -1,0 +1,351 @@
+"use client";
+
+import { useState } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { toast } from "sonner";
+import { EyeIcon, EyeOffIcon, FlaskConicalIcon, ShieldCheckIcon } from "lucide-react";
+import { Button } from "~/components/ui/button";
+import { Dialog, DialogContent } from "~/components/ui/dialog";
+import { Field, Input, Select } from "~/components/ui/input";
+import { Spinner } from "~/components/ui/states";
+import { Switch } from "~/components/ui/switch";
+import { APP_TYPES, type AppType } from "~/lib/queue-enums";
+import { errorMessageOf, fieldErrorsOf } from "~/lib/trpc-error";
+import { baseUrlSchema } from "~/server/connections/connection-schemas";
+import { api, type RouterOutputs } from "~/trpc/react";
+import { appPresentation } from "./app-presentation";
+import {
+  addConnectionFormSchema,
+  editConnectionFormSchema,
+  syncIntervalValue,
+  testIdentity,
+  type ConnectionFormInput,
+  type ConnectionFormOutput,
+} from "./connection-form-schema";
+import { failureCategoryLabel, SYNC_INTERVAL_OPTIONS, syncIntervalLabel } from "./connection-labels";
+import { OneTimeKey } from "./one-time-key";
+import { PathMappingsEditor } from "./path-mappings-editor";
+import { TestResultPanel, type TestResult } from "./test-result-panel";
+import { categoryOf } from "./trpc-category";
+
+type Connection = RouterOutputs["connections"]["list"][number];
+export type ConnectionFormMode = { kind: "add" } | { kind: "edit"; connection: Connection };
+
+interface Created {
+  name: string;
+  apiKey: string;
+}
+
+export function ConnectionFormDialog({
+  mode,
+  open,
+  onOpenChange,
+  supportedApps,
+}: {
+  mode: ConnectionFormMode;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  supportedApps: readonly AppType[];
+}) {
+  // The one-time key lives here only while the dialog is open; closing forgets it.
+  const [created, setCreated] = useState<Created | null>(null);
+  const change = (next: boolean) => {
+    if (!next) setCreated(null);
+    onOpenChange(next);
+  };
+  const title = created ? "Connection added" : mode.kind === "add" ? "Add connection" : `Edit ${mode.connection.name}`;
+  const description = created
+    ? undefined
+    : mode.kind === "add"
+      ? "Optimizarr reads the library of a Sonarr or Radarr to queue its files without probing them."
+      : `${mode.connection.appLabel} at ${mode.connection.baseUrl}`;
+  return (
+    <Dialog open={open} onOpenChange={change}>
+      <DialogContent title={title} description={description} className="max-w-2xl">
+        {created ? (
+          <OneTimeKey name={created.name} apiKey={created.apiKey} onDone={() => change(false)} />
+        ) : (
+          // Mounted only while open, so every opening starts from fresh values and no stale test.
+          <ConnectionForm mode={mode} supportedApps={supportedApps} onCreated={setCreated} onDone={() => change(false)} />
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function defaultsFor(mode: ConnectionFormMode, supportedApps: readonly AppType[]): ConnectionFormInput {
+  if (mode.kind === "edit") {
+    const { connection } = mode;
+    return {
+      appType: connection.appType,
+      name: connection.name,
+      baseUrl: connection.baseUrl,
+      apiKey: "",
+      pathMappings: connection.pathMappings,
+      syncInterval: syncIntervalValue(connection.syncIntervalMinutes),
+      showInStats: connection.showInStats,
+    };
+  }
+  const appType = supportedApps[0] ?? "sonarr";
+  return { appType, name: appPresentation(appType).label, baseUrl: "", apiKey: "", pathMappings: [], syncInterval: "off", showInStats: true };
+}
+
+function ConnectionForm({
+  mode,
+  supportedApps,
+  onCreated,
+  onDone,
+}: {
+  mode: ConnectionFormMode;
+  supportedApps: readonly AppType[];
+  onCreated: (created: Created) => void;
+  onDone: () => void;
+}) {
+  const editing = mode.kind === "edit" ? mode.connection : null;
+  const utils = api.useUtils();
+  const test = api.connections.test.useMutation();
+  const create = api.connections.create.useMutation();
+  const update = api.connections.update.useMutation();
+  const [trustedCert, setTrustedCert] = useState<string | null>(editing?.trustedCertSha256 ?? null);
+  const [tested, setTested] = useState<{ identity: string; result: TestResult } | null>(null);
+  const [formError, setFormError] = useState<{ message: string; category: string | null } | null>(null);
+  const [showKey, setShowKey] = useState(false);
+
+  const form = useForm<ConnectionFormInput, unknown, ConnectionFormOutput>({
+    resolver: zodResolver(editing ? editConnectionFormSchema : addConnectionFormSchema),
+    defaultValues: defaultsFor(mode, supportedApps),
+    mode: "onTouched",
+  });
+  const { register, handleSubmit, setError, setValue, getValues, formState } = form;
+  const { errors, isSubmitting } = formState;
+  const [appType, baseUrl, apiKey] = useWatch({ control: form.control, name: ["appType", "baseUrl", "apiKey"] });
+  const app = appPresentation(appType);
+
+  const identity = testIdentity({ appType, baseUrl, apiKey, trustedCertSha256: trustedCert });
+  const normalisedUrl = baseUrlSchema.safeParse(baseUrl);
+  // Editing the name, mappings or schedule needs no test; a new address, key or certificate does.
+  const needsTest =
+    !editing ||
+    apiKey.trim() !== "" ||
+    trustedCert !== editing.trustedCertSha256 ||
+    (normalisedUrl.success ? normalisedUrl.data : baseUrl.trim()) !== editing.baseUrl;
+  const currentResult = tested?.identity === identity ? tested.result : null;
+  const testPassed = currentResult?.ok === true;
+  const canSave = !needsTest || testPassed;
+
+  const runTest = async (certificate: string | null) => {
+    setFormError(null);
+    const valid = await form.trigger(editing ? ["baseUrl", "apiKey"] : ["appType", "baseUrl", "apiKey"]);
+    if (!valid) return;
+    const values = getValues();
+    const url = baseUrlSchema.safeParse(values.baseUrl);
+    if (!url.success) return;
+    const key = values.apiKey.trim();
+    const testedIdentity = testIdentity({ appType: values.appType, baseUrl: values.baseUrl, apiKey: values.apiKey, trustedCertSha256: certificate });
+    try {
+      const result = await test.mutateAsync(
+        editing
+          ? { id: editing.id, baseUrl: url.data, trustedCertSha256: certificate, ...(key ? { apiKey: key } : {}) }
+          : { appType: values.appType, baseUrl: url.data, apiKey: key, trustedCertSha256: certificate },
+      );
+      setTested({ identity: testedIdentity, result });
+      // Testing a saved connection's own settings updates its health and "last tested".
+      if (editing) void utils.connections.list.invalidate();
+    } catch (error) {
+      setTested(null);
+      setFormError({ message: errorMessageOf(error), category: categoryOf(error) });
+    }
+  };
+
+  const trustCertificate = (sha256: string) => {
+    setTrustedCert(sha256);
+    void runTest(sha256);
+  };
+
+  const changeApp = (next: AppType) => {
+    // Follow the app in the name while it is still the default one.
+    const name = getValues("name").trim();
+    if (name === "" || name === appPresentation(appType).label) setValue("name", appPresentation(next).label, { shouldValidate: true });
+  };
+
+  const onSubmit = handleSubmit(async (values) => {
+    if (!canSave) return;
+    setFormError(null);
+    const settings = {
+      name: values.name,
+      baseUrl: values.baseUrl,
+      pathMappings: values.pathMappings,
+      syncIntervalMinutes: values.syncInterval,
+      showInStats: values.showInStats,
+      trustedCertSha256: trustedCert,
+    };
+    try {
+      if (editing) {
+        await update.mutateAsync({ id: editing.id, ...settings, ...(values.apiKey ? { apiKey: values.apiKey } : {}) });
+        await utils.connections.list.invalidate();
+        toast.success(`Saved ${values.name}`);
+        onDone();
+      } else {
+        if (!values.apiKey) return;
+        const result = await create.mutateAsync({ ...settings, appType: values.appType, apiKey: values.apiKey });
+        await utils.connections.list.invalidate();
+        onCreated({ name: result.connection.name, apiKey: result.apiKey });
+      }
+    } catch (error) {
+      const fields = fieldErrorsOf(error);
+      let placed = false;
+      for (const field of ["name", "baseUrl", "apiKey", "appType"] as const) {
+        if (fields[field]) {
+          setError(field, { type: "server", message: fields[field] }, { shouldFocus: !placed });
+          placed = true;
+        }
+      }
+      if (!placed) setFormError({ message: errorMessageOf(error), category: categoryOf(error) });
+    }
+  });
+
+  const [intervalValue, showInStats] = useWatch({ control: form.control, name: ["syncInterval", "showInStats"] });
+  const customInterval = intervalValue !== "off" && !SYNC_INTERVAL_OPTIONS.some((option) => String(option.minutes) === intervalValue);
+
+  return (
+    <form onSubmit={onSubmit} className="flex flex-col gap-5" noValidate>
+      <div className="grid gap-4 sm:grid-cols-[10rem_1fr]">
+        <Field label="App" htmlFor="connection-app" error={errors.appType?.message}>
+          <Select id="connection-app" disabled={!!editing} {...register("appType", { onChange: (event: React.ChangeEvent<HTMLSelectElement>) => changeApp(event.target.value as AppType) })}>
+            {APP_TYPES.map((type) => {
+              const supported = supportedApps.includes(type);
+              // A saved connection's app shows even if it isn't supported any more; new ones only the supported.
+              return (
+                <option key={type} value={type} disabled={!supported && editing?.appType !== type}>
+                  {appPresentation(type).label}
+                  {supported ? "" : " (coming soon)"}
+                </option>
+              );
+            })}
+          </Select>
+        </Field>
+        <Field label="Name" htmlFor="connection-name" error={errors.name?.message}>
+          <Input
+            id="connection-name"
+            placeholder={`${app.label} 4K`}
+            maxLength={100}
+            autoComplete="off"
+            aria-invalid={!!errors.name}
+            aria-describedby={errors.name ? "connection-name-error" : undefined}
+            {...register("name")}
+          />
+        </Field>
+      </div>
+
+      <Field label="URL" htmlFor="connection-url" error={errors.baseUrl?.message} hint={`Include the URL base if ${app.label} has one, e.g. ${app.urlPlaceholder}/${appType}`}>
+        <Input
+          id="connection-url"
+          className="font-mono"
+          placeholder={app.urlPlaceholder}
+          inputMode="url"
+          autoComplete="off"
+          spellCheck={false}
+          autoFocus={!editing}
+          aria-invalid={!!errors.baseUrl}
+          aria-describedby={errors.baseUrl ? "connection-url-error" : undefined}
+          {...register("baseUrl")}
+        />
+      </Field>
+
+      <Field
+        label="API key"
+        htmlFor="connection-api-key"
+        error={errors.apiKey?.message}
+        hint={editing ? `Leave empty to keep the current key (${editing.apiKeyMasked}). Find it in ${app.apiKeyHint}.` : `Find it in ${app.apiKeyHint}`}
+      >
+        <div className="relative">
+          <Input
+            id="connection-api-key"
+            type={showKey ? "text" : "password"}
+            className="pr-10 font-mono"
+            placeholder={editing ? editing.apiKeyMasked : "32 characters"}
+            autoComplete="off"
+            spellCheck={false}
+            autoFocus={!!editing?.needsApiKey}
+            aria-invalid={!!errors.apiKey}
+            aria-describedby={errors.apiKey ? "connection-api-key-error" : undefined}
+            {...register("apiKey")}
+          />
+          <button
+            type="button"
+            className="absolute inset-y-0 right-0 flex w-9 items-center justify-center rounded-r-md text-muted hover:text-foreground"
+            aria-label={showKey ? "Hide API key" : "Show API key"}
+            aria-pressed={showKey}
+            onClick={() => setShowKey((shown) => !shown)}
+          >
+            {showKey ? <EyeOffIcon className="size-4" /> : <EyeIcon className="size-4" />}
+          </button>
+        </div>
+      </Field>
+
+      {trustedCert ? (
+        <div className="flex items-start gap-2 rounded-md border border-border bg-surface-raised p-3 text-xs">
+          <ShieldCheckIcon className="mt-0.5 size-4 shrink-0 text-success" />
+          <div className="flex min-w-0 flex-1 flex-col gap-1">
+            <span>Trusted certificate (SHA-256)</span>
+            <code className="break-all font-mono text-muted">{trustedCert}</code>
+          </div>
+          <Button type="button" size="sm" variant="ghost" onClick={() => setTrustedCert(null)}>
+            Forget
+          </Button>
+        </div>
+      ) : null}
+
+      <PathMappingsEditor form={form} appLabel={app.label} />
+
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field label="Automatic sync" htmlFor="connection-sync-interval" hint="A scheduled sync adds new files and updates changed ones.">
+          <Select id="connection-sync-interval" {...register("syncInterval")}>
+            {SYNC_INTERVAL_OPTIONS.map((option) => (
+              <option key={option.label} value={syncIntervalValue(option.minutes)}>
+                {option.label}
+              </option>
+            ))}
+            {customInterval ? <option value={intervalValue}>{syncIntervalLabel(Number(intervalValue))}</option> : null}
+          </Select>
+        </Field>
+        <div className="flex flex-col gap-1.5">
+          <label className="flex items-center gap-2 pt-7 text-sm font-medium">
+            <Switch checked={showInStats} onCheckedChange={(checked) => setValue("showInStats", checked, { shouldDirty: true })} />
+            Show in stats
+          </label>
+          <p className="text-xs text-muted">Count this library on the Statistics page.</p>
+        </div>
+      </div>
+
+      {currentResult ? (
+        <TestResultPanel result={currentResult} onTrustCertificate={trustCertificate} trusting={test.isPending} />
+      ) : tested && needsTest ? (
+        <p className="text-xs text-muted">The address, key or certificate changed since the last test: test again before saving.</p>
+      ) : null}
+
+      {formError ? (
+        <p role="alert" className="rounded-md border border-danger/40 bg-danger/10 p-3 text-sm">
+          {formError.category ? <span className="font-medium text-danger">{failureCategoryLabel(formError.category)}: </span> : null}
+          {formError.message}
+        </p>
+      ) : null}
+
+      <div className="flex flex-wrap items-center justify-between gap-3 border-t border-border pt-4">
+        <Button type="button" onClick={() => void runTest(trustedCert)} disabled={test.isPending || isSubmitting}>
+          {test.isPending ? <Spinner /> : <FlaskConicalIcon />} Test
+        </Button>
+        <div className="flex items-center gap-3">
+          {!canSave ? <span className="text-xs text-muted">Test the connection to enable Save</span> : null}
+          <Button type="button" variant="ghost" onClick={onDone} disabled={isSubmitting}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="primary" disabled={!canSave || isSubmitting || test.isPending} title={canSave ? undefined : "Test the connection first"}>
+            {isSubmitting ? <Spinner /> : null} Save
+          </Button>
+        </div>
+      </div>
+    </form>
+  );
+}

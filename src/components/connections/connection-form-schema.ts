@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { apiKeySchema, appTypeSchema, baseUrlSchema, connectionNameSchema } from "~/server/connections/connection-schemas";
+import { pathMappingsSchema } from "~/server/connections/path-mapping";
+
+/**
+ * The Add/Edit connection form, built from the server's own input schemas so the browser and the
+ * server agree on every rule. Only the shapes differ: the interval is a <select> value and, when
+ * editing, an empty key means "keep the stored one".
+ */
+const syncIntervalField = z
+  .string()
+  .regex(/^(off|\d+)$/)
+  .transform((value) => (value === "off" ? null : Number(value)));
+
+const optionalApiKey = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    if (value === "") return;
+    const parsed = apiKeySchema.safeParse(value);
+    if (!parsed.success) ctx.addIssue({ code: "custom", message: parsed.error.issues[0]?.message ?? "Invalid API key" });
+  })
+  .transform((value) => (value === "" ? undefined : value));
+
+const common = {
+  appType: appTypeSchema,
+  name: connectionNameSchema,
+  baseUrl: baseUrlSchema,
+  pathMappings: pathMappingsSchema,
+  syncInterval: syncIntervalField,
+  showInStats: z.boolean(),
+};
+
+export const addConnectionFormSchema = z.object({ ...common, apiKey: apiKeySchema });
+export const editConnectionFormSchema = z.object({ ...common, apiKey: optionalApiKey });
+
+export type ConnectionFormInput = z.input<typeof editConnectionFormSchema>;
+export type ConnectionFormOutput = z.output<typeof editConnectionFormSchema>;
+
+export function syncIntervalValue(minutes: number | null): string {
+  return minutes === null ? "off" : String(minutes);
+}
+
+/**
+ * What a test proves: it passed for exactly these values. Any change to them (app, address, key,
+ * trusted certificate) means Save needs a new test. Spaces around are ignored, as the schemas trim.
+ */
+export function testIdentity(values: { appType: string; baseUrl: string; apiKey: string; trustedCertSha256: string | null }): string {
+  const baseUrl = baseUrlSchema.safeParse(values.baseUrl);
+  return JSON.stringify([values.appType, baseUrl.success ? baseUrl.data : values.baseUrl.trim(), values.apiKey.trim(), values.trustedCertSha256]);
+}

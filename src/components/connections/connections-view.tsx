@@ -1,0 +1,54 @@
+"use client";
+
+import { useState } from "react";
+import { PlusIcon } from "lucide-react";
+import { Button } from "~/components/ui/button";
+import { EmptyState, ErrorState, LoadingState, PageHeader } from "~/components/ui/states";
+import type { AppType } from "~/lib/queue-enums";
+import { errorMessageOf } from "~/lib/trpc-error";
+import { api } from "~/trpc/react";
+import { ConnectionCard } from "./connection-card";
+import { ConnectionFormDialog } from "./connection-form-dialog";
+
+/** Settings → Connections: a card per Sonarr/Radarr, and the Add connection dialog. */
+export function ConnectionsView({ supportedApps }: { supportedApps: readonly AppType[] }) {
+  const connections = api.connections.list.useQuery();
+  // Prefills webhook callback URLs; the browser's origin stands in when it isn't set.
+  const settings = api.settings.general.useQuery();
+  const [adding, setAdding] = useState(false);
+
+  return (
+    <>
+      <PageHeader
+        title="Connections"
+        description="Sonarr and Radarr already know the codec, resolution and size of every file: Optimizarr reads their libraries (and, with a webhook, each new import) instead of probing files itself."
+        actions={
+          <Button variant="primary" onClick={() => setAdding(true)}>
+            <PlusIcon /> Add connection
+          </Button>
+        }
+      />
+      <ConnectionFormDialog mode={{ kind: "add" }} open={adding} onOpenChange={setAdding} supportedApps={supportedApps} />
+      {connections.isPending ? (
+        <LoadingState label="Loading connections…" />
+      ) : connections.isError ? (
+        <ErrorState message={errorMessageOf(connections.error)} onRetry={() => void connections.refetch()} />
+      ) : connections.data.length === 0 ? (
+        <EmptyState title="No connections yet">
+          <p>No connections yet — add Sonarr or Radarr so Optimizarr can queue files without probing them.</p>
+          <Button variant="primary" size="sm" className="mt-4" onClick={() => setAdding(true)}>
+            <PlusIcon /> Add connection
+          </Button>
+        </EmptyState>
+      ) : (
+        <ul className="flex flex-col gap-4" aria-label="Connections">
+          {connections.data.map((connection) => (
+            <li key={connection.id}>
+              <ConnectionCard connection={connection} supportedApps={supportedApps} publicUrl={settings.data?.publicUrl ?? null} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

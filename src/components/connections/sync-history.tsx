@@ -1,0 +1,59 @@
+"use client";
+
+import { Badge } from "~/components/ui/badge";
+import { ErrorState, LoadingState } from "~/components/ui/states";
+import { formatDateTime, formatNumber } from "~/lib/format";
+import { errorMessageOf } from "~/lib/trpc-error";
+import { api } from "~/trpc/react";
+import { SYNC_STATUS_PRESENTATION, SYNC_TRIGGER_LABELS } from "./connection-labels";
+
+/** The connection's recent sync runs, newest first. */
+export function SyncHistory({ connectionId }: { connectionId: number }) {
+  const runs = api.connections.syncRuns.useQuery({ id: connectionId, limit: 20 });
+  if (runs.isPending) return <LoadingState label="Loading sync history…" />;
+  if (runs.isError) return <ErrorState message={errorMessageOf(runs.error)} onRetry={() => void runs.refetch()} />;
+  if (runs.data.length === 0) return <p className="text-sm text-muted">No syncs yet.</p>;
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">Sync history</caption>
+        <thead className="text-xs text-muted">
+          <tr>
+            <th className="py-1 pr-3 font-normal">Started</th>
+            <th className="py-1 pr-3 font-normal">Trigger</th>
+            <th className="py-1 pr-3 font-normal">Status</th>
+            <th className="py-1 pr-3 text-right font-normal">Added</th>
+            <th className="py-1 pr-3 text-right font-normal">Updated</th>
+            <th className="py-1 pr-3 text-right font-normal">Skipped</th>
+            <th className="py-1 text-right font-normal">Unchanged</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.data.map((run) => {
+            const status = SYNC_STATUS_PRESENTATION[run.status] ?? { label: run.status, tone: "neutral" as const };
+            return [
+              <tr key={run.runId} className="border-t border-border/60 tabular-nums">
+                <td className="py-1.5 pr-3 whitespace-nowrap">{formatDateTime(run.startedAt)}</td>
+                <td className="py-1.5 pr-3 text-muted">{SYNC_TRIGGER_LABELS[run.trigger] ?? run.trigger}</td>
+                <td className="py-1.5 pr-3">
+                  <Badge tone={status.tone}>{status.label}</Badge>
+                </td>
+                <td className="py-1.5 pr-3 text-right">{formatNumber(run.added)}</td>
+                <td className="py-1.5 pr-3 text-right">{formatNumber(run.updated)}</td>
+                <td className="py-1.5 pr-3 text-right">{formatNumber(run.skipped)}</td>
+                <td className="py-1.5 text-right">{formatNumber(run.unchanged)}</td>
+              </tr>,
+              run.error ? (
+                <tr key={`${run.runId}-error`}>
+                  <td colSpan={7} className="pb-2 text-xs text-danger">
+                    {run.error}
+                  </td>
+                </tr>
+              ) : null,
+            ];
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
