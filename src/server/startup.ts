@@ -5,6 +5,8 @@ import { createLogger } from "~/server/logger";
 import { createAdminAccount, needsSetup } from "~/server/auth/admin-account";
 import { getInstanceApiKey } from "~/server/settings/settings-service";
 import { getAuthSecret, getSecretKey } from "~/server/secrets";
+import { startConnectionScheduler } from "~/server/connections/scheduler";
+import { markInterruptedSyncRuns } from "~/server/connections/sync";
 
 const log = createLogger("startup");
 
@@ -19,5 +21,8 @@ export async function runStartupTasks(): Promise<void> {
     await createAdminAccount(db, { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD });
     log.info({ username: env.ADMIN_USERNAME }, "admin account created from ADMIN_USERNAME/ADMIN_PASSWORD");
   }
+  // Syncs a previous process left running are over; scheduled syncs resume from the database.
+  await markInterruptedSyncRuns(db);
+  await startConnectionScheduler(db);
   log.info({ port: env.PORT }, "Optimizarr started");
 }
