@@ -2,6 +2,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { POST } from "~/app/api/webhooks/[appType]/route";
 import { db } from "~/server/db";
 import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
+import { startFakeArr } from "../fakes/arr-fake-server";
+import { fakeEpisodeFile } from "../fakes/arr-library";
 import { createWebhookConnection, deliver, fixture, webhookRequest, type Json, type TestConnection } from "../support/webhook-delivery";
 
 const SONARR_MAPPING = [{ remote: "/tv", local: "/mnt/media/tv" }];
@@ -180,6 +182,29 @@ describe("webhook receiver: imports", () => {
     expect(await db.queueItem.findUniqueOrThrow({ where: { filePath: "/mnt/media/movies/Example Movie (2021)/Example Movie (2021) Bluray-2160p.mkv" } })).toMatchObject({
       codec: "h265", status: "skipped", width: 3840, height: 2160, qualitySource: "bluray", externalId: "movieFile:2201",
     });
+  });
+
+  it("fetches media info from the app's API by file id when the payload has none", async () => {
+    const fake = await startFakeArr({ app: "sonarr", apiKey: "0123456789abcdef0123456789abcdef" });
+    try {
+      fake.route("GET", "/api/v3/episodefile/9876", () => ({
+        status: 200,
+        body: fakeEpisodeFile(12, { id: 9876, path: "/tv/x.mkv", quality: "WEBDL-1080p", mediaInfo: { videoCodec: "x265", resolution: "3840x2160", videoBitrate: 20_000_000, runTime: "45:00" } }),
+      }));
+      const sonarr = await createWebhookConnection({ appType: "sonarr", baseUrl: fake.url, pathMappings: [{ remote: "/tv", local: "/lookup/tv" }] });
+      const body = fixture("sonarr-download");
+      delete (body.episodeFile as Json).mediaInfo;
+
+      const result = await deliver("sonarr", body, { token: sonarr.secret });
+
+      expect(result.json).toEqual({ outcome: "accepted", itemsAffected: 1 });
+      expect(fake.requests.filter((request) => request.url.startsWith("/api/v3/episodefile")).map((request) => request.url)).toEqual(["/api/v3/episodefile/9876"]);
+      const item = await db.queueItem.findFirstOrThrow({ where: { connectionId: sonarr.id } });
+      expect(item).toMatchObject({ codec: "h265", codecRaw: "x265", width: 3840, height: 2160, bitrate: 20_000_000, durationSeconds: 2700, qualitySource: "webdl", status: "skipped" });
+      expect((await deliveriesOf(sonarr.id))[0]!.error).toBeNull();
+    } finally {
+      await fake.stop();
+    }
   });
 
   it("queues a file without mediaInfo with an unknown codec when the app cannot be asked, and says why", async () => {

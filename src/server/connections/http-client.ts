@@ -87,7 +87,21 @@ export interface HttpClient {
   streamArray<T>(path: `/${string}`, itemSchema: z.ZodType<T>, options?: RequestOptions): AsyncGenerator<StreamEvent<T>>;
   /** `streamArray` collected, for answers known to be small (one series' episode files). */
   getArray<T>(path: `/${string}`, itemSchema: z.ZodType<T>, options?: RequestOptions): Promise<Result<{ items: T[]; invalid: number }>>;
+  /**
+   * A write with an optional JSON body (webhook registration). Never retried: a repeated POST
+   * could create twice. Statuses in `acceptStatuses` come back as data — a 400 carrying the app's
+   * validation errors, a 404 that means "already gone" — every other non-2xx is a failure as usual.
+   * `json` is the parsed answer, or null when it was empty.
+   */
+  sendJson(method: WriteMethod, path: `/${string}`, body?: unknown, options?: WriteOptions): Promise<Result<{ status: number; json: unknown }>>;
   close(): Promise<void>;
+}
+
+export type WriteMethod = "POST" | "PUT" | "DELETE";
+
+export interface WriteOptions {
+  query?: Record<string, string | number>;
+  acceptStatuses?: readonly number[];
 }
 
 /**
@@ -172,15 +186,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   else external?.addEventListener("abort", onExternalAbort, { once: true });
 
   /** One attempt: an answer with a 2xx JSON-ish body, or a categorised failure. */
-  async function send(path: `/${string}`, query: RequestOptions["query"], totalMs: number): Promise<Result<Response>> {
+  async function send(
+    path: `/${string}`,
+    query: RequestOptions["query"],
+    totalMs: number,
+    write?: { method: WriteMethod; body: unknown; acceptStatuses: readonly number[] },
+  ): Promise<Result<Response>> {
     const url = buildRequestUrl(options.baseUrl, path, query);
     // Defence in depth: whatever a caller builds, the key never travels in a URL.
     if (url.includes(options.apiKey)) return fail({ category: "bad_response", message: "Refusing to put the API key in a URL" });
+    const hasBody = write !== undefined && write.body !== undefined;
     try {
       const response = await fetch(url, {
         dispatcher: agent,
-        method: "GET",
-        headers: { "X-Api-Key": options.apiKey, Accept: "application/json" },
+        method: write?.method ?? "GET",
+        headers: { "X-Api-Key": options.apiKey, Accept: "application/json", ...(hasBody ? { "Content-Type": "application/json" } : {}) },
+        body: hasBody ? JSON.stringify(write.body) : undefined,
         redirect: "manual",
         signal: AbortSignal.any([lifetime.signal, AbortSignal.timeout(totalMs)]),
       });
@@ -188,6 +209,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         await response.body?.cancel();
         return fail(redirectError(response.status, response.headers.get("location"), url, context));
       }
+      if (write?.acceptStatuses.includes(response.status)) return ok(response);
       if (!response.ok) {
         await response.body?.cancel();
         return fail(httpStatusError(response.status, context));
@@ -312,10 +334,29 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return withRetries(once, requestOptions.retry ?? true);
   }
 
+  async function sendJson(method: WriteMethod, path: `/${string}`, body?: unknown, writeOptions: WriteOptions = {}): Promise<Result<{ status: number; json: unknown }>> {
+    const sent = await send(path, writeOptions.query, timeouts.jsonTotalMs, { method, body, acceptStatuses: writeOptions.acceptStatuses ?? [] });
+    if (!sent.ok) return sent;
+    let text: string;
+    try {
+      text = await sent.data.text();
+    } catch (error) {
+      return fail(classifyError(error, context));
+    }
+    if (text.trimStart().startsWith("<")) return fail(htmlResponseError(context, text.slice(0, 16_384)));
+    if (text.trim() === "") return ok({ status: sent.data.status, json: null });
+    try {
+      return ok({ status: sent.data.status, json: JSON.parse(text) as unknown });
+    } catch {
+      return fail(badResponseError(context, "not JSON"));
+    }
+  }
+
   const client: HttpClient = {
     getJson: (path, schema, requestOptions = {}) => withRetries(() => getJsonOnce(path, schema, requestOptions.query), requestOptions.retry ?? true),
     streamArray,
     getArray,
+    sendJson,
     async close() {
       external?.removeEventListener("abort", onExternalAbort);
       lifetime.abort();

@@ -6,6 +6,7 @@ import { recordDelivery } from "./delivery-log";
 import { readJsonBody } from "./read-body";
 import { redactDeliveryText } from "./redact-delivery";
 import { hashesMatch, hashWebhookSecret, presentedWebhookToken } from "./webhook-secret";
+import { pendingConnectionFor } from "./pending-secrets";
 import { parseWebhookEvent } from "./webhook-event";
 import { buildWebhookTarget, isWebhookAppType, WEBHOOK_APP_LABELS, type WebhookConnection, webhookConnectionSelect } from "./webhook-target";
 
@@ -101,8 +102,10 @@ async function authenticate(db: Database, request: Request): Promise<WebhookConn
   if (!token) return null;
   const hash = hashWebhookSecret(token);
   const connection = await db.externalConnection.findFirst({ where: { webhookSecretHash: hash }, select: webhookConnectionSelect });
-  if (!connection?.webhookSecretHash || !hashesMatch(connection.webhookSecretHash, hash)) return null;
-  return connection;
+  if (connection?.webhookSecretHash && hashesMatch(connection.webhookSecretHash, hash)) return connection;
+  // A registration in progress: the app's live Test arrives before the new secret is stored.
+  const pendingId = pendingConnectionFor(hash);
+  return pendingId === null ? null : db.externalConnection.findUnique({ where: { id: pendingId }, select: webhookConnectionSelect });
 }
 
 function reply(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): Response {

@@ -30,6 +30,9 @@ export const callbackUrlSchema = z
 
 export const registerWebhookInputSchema = z.object({ id: connectionIdSchema, callbackUrl: callbackUrlSchema });
 
+/** `force`: forget the webhook here even when the app can't be reached to remove it there. */
+export const unregisterWebhookInputSchema = z.object({ id: connectionIdSchema, force: z.boolean().default(false) });
+
 export const webhookDeliveriesInputSchema = z.object({ id: connectionIdSchema, limit: z.number().int().min(1).max(500).default(50) });
 
 export const retryWebhookDeliveryInputSchema = z.object({ deliveryId: z.number().int().positive() });

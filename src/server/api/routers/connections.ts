@@ -20,8 +20,18 @@ import {
   testConnection,
   updateConnection,
 } from "~/server/connections/connection-service";
-import { retryWebhookDeliveryInputSchema, webhookDeliveriesInputSchema } from "~/server/webhooks/webhook-schemas";
-import { listWebhookDeliveries, retryWebhookDelivery } from "~/server/webhooks/webhook-service";
+import {
+  registerWebhookInputSchema,
+  retryWebhookDeliveryInputSchema,
+  unregisterWebhookInputSchema,
+  webhookDeliveriesInputSchema,
+} from "~/server/webhooks/webhook-schemas";
+import {
+  listWebhookDeliveries,
+  registerConnectionWebhook,
+  retryWebhookDelivery,
+  unregisterConnectionWebhook,
+} from "~/server/webhooks/webhook-service";
 
 /**
  * Sonarr/Radarr (later Stash) connections. Names and shapes are a public contract
@@ -51,6 +61,15 @@ export const connectionsRouter = createTRPCRouter({
   syncRuns: protectedProcedure.input(syncRunsInputSchema).query(({ ctx, input }) => getSyncRunHistory(ctx.db, input.id, input.limit)),
 
   enrichQueue: protectedProcedure.input(byId).mutation(({ ctx, input }) => enrichQueue(ctx.db, input.id)),
+
+  /** Adds (or updates) Optimizarr as a webhook in Sonarr/Radarr, which tests `callbackUrl` live first. */
+  registerWebhook: protectedProcedure
+    .input(registerWebhookInputSchema)
+    .mutation(({ ctx, input }) => registerConnectionWebhook(ctx.db, input.id, input.callbackUrl)),
+
+  unregisterWebhook: protectedProcedure
+    .input(unregisterWebhookInputSchema)
+    .mutation(({ ctx, input }) => unregisterConnectionWebhook(ctx.db, input.id, input.force)),
 
   /** Newest first; failed ones are `retryable`. */
   webhookDeliveries: protectedProcedure
