@@ -98,7 +98,7 @@ describe("scanRoots: add, scan and re-scan a folder of real videos", () => {
     expect(first.progress.state).toBe("running");
 
     const done = await waitUntilFinished(rootId);
-    expect(done).toMatchObject({ state: "succeeded", phase: "finished", found: 4, processed: 4, errors: 0, ffprobeAvailable: withFfprobe });
+    expect(done).toMatchObject({ state: "succeeded", phase: "finished", found: 4, processed: 4, errors: 0, walkFinished: true, ffprobeAvailable: withFfprobe });
     expect(done.added + done.skipped).toBe(4);
     expect(done.skippedFolders).toBe(1);
     expect(done.problems).toEqual([{ path: path.join(library, "Movies", "loop"), kind: "loop", message: expect.stringContaining("loop") }]);

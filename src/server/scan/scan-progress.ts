@@ -40,8 +40,10 @@ export interface ScanProgress {
   skippedFolders: number;
   /** The first few problems, for the UI and the log. */
   problems: ScanProblem[];
-  /** Files found by the previous scan: the progress bar's best guess of the total. */
+  /** Files found by the previous scan: the progress bar's best guess of the total until the walk ends. */
   expectedTotal: number | null;
+  /** The whole tree has been walked, so `found` is the total. */
+  walkFinished: boolean;
   ffprobeAvailable: boolean | null;
   error: string | null;
 }
@@ -67,6 +69,7 @@ export function createScanProgress(rootId: number, scanId: string, expectedTotal
     skippedFolders: 0,
     problems: [],
     expectedTotal,
+    walkFinished: false,
     ffprobeAvailable: null,
     error: null,
   };

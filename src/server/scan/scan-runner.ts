@@ -120,6 +120,7 @@ export async function runScan(db: Database, target: ScanTarget, progress: ScanPr
       batch = [];
     }
   }
+  progress.walkFinished = true;
   if (batch.length > 0) await processBatch(batch);
   if (loggedProblems > MAX_LOGGED_PROBLEMS) log.warn({ rootId: target.id, more: loggedProblems - MAX_LOGGED_PROBLEMS }, "further scan problems not logged individually");
 }

@@ -1,0 +1,144 @@
+"use client";
+
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { toast } from "sonner";
+import { z } from "zod";
+import { Button } from "~/components/ui/button";
+import { Dialog, DialogContent } from "~/components/ui/dialog";
+import { Field, Input } from "~/components/ui/input";
+import { Spinner } from "~/components/ui/states";
+import { errorMessageOf, fieldErrorsOf } from "~/lib/trpc-error";
+import { scanRootNameSchema, scanRootPathSchema, SCAN_ROOT_NAME_MAX, SCAN_ROOT_PATH_MAX } from "~/server/scan/scan-root-input";
+import { api, type RouterOutputs } from "~/trpc/react";
+
+type ScanRoot = RouterOutputs["scanRoots"]["list"][number];
+export type ScanRootFormMode = { kind: "add" } | { kind: "edit"; root: ScanRoot };
+
+// Same rules as the server's input schema; the server re-validates and also checks the folder itself.
+const formSchema = z.object({ name: scanRootNameSchema, path: scanRootPathSchema });
+// A private connection's root has its path hidden: the form keeps the name editable only.
+const hiddenPathFormSchema = z.object({ name: scanRootNameSchema, path: z.string() });
+type FormValues = z.infer<typeof formSchema>;
+
+function defaultsFor(mode: ScanRootFormMode): FormValues {
+  return mode.kind === "edit" ? { name: mode.root.name, path: mode.root.pathHidden ? "" : mode.root.path } : { name: "", path: "" };
+}
+
+export function ScanRootFormDialog({ mode, open, onOpenChange }: { mode: ScanRootFormMode; open: boolean; onOpenChange: (open: boolean) => void }) {
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogContent
+        title={mode.kind === "add" ? "Add scan root" : `Edit ${mode.root.name}`}
+        description={mode.kind === "add" ? "A folder Optimizarr scans for video files, including all its subfolders." : undefined}
+      >
+        {/* Mounted only while open, so every opening starts from fresh values. */}
+        <ScanRootForm mode={mode} onDone={() => onOpenChange(false)} />
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function ScanRootForm({ mode, onDone }: { mode: ScanRootFormMode; onDone: () => void }) {
+  const pathHidden = mode.kind === "edit" && mode.root.pathHidden;
+  const utils = api.useUtils();
+  const create = api.scanRoots.create.useMutation();
+  const update = api.scanRoots.update.useMutation();
+  const [formError, setFormError] = useState<string | null>(null);
+  const { register, handleSubmit, setError, formState } = useForm<FormValues>({
+    resolver: zodResolver(pathHidden ? hiddenPathFormSchema : formSchema),
+    defaultValues: defaultsFor(mode),
+  });
+
+  // Runs from a toast after this form has closed, so it goes through the client rather than a hook.
+  const startScan = async (id: number) => {
+    try {
+      const started = await utils.client.scanRoots.scan.mutate({ id });
+      utils.scanRoots.scanStatus.setData({ id }, started.progress);
+      await utils.scanRoots.list.invalidate();
+    } catch (error) {
+      toast.error(errorMessageOf(error));
+    }
+  };
+
+  const onSubmit = handleSubmit(async (values) => {
+    setFormError(null);
+    try {
+      if (mode.kind === "add") {
+        const created = await create.mutateAsync({ name: values.name, path: values.path });
+        toast.success(`Added scan root "${created.name}"`, { action: { label: "Scan now", onClick: () => void startScan(created.id) } });
+      } else {
+        await update.mutateAsync({ id: mode.root.id, name: values.name, ...(pathHidden ? {} : { path: values.path }) });
+        toast.success(`Saved scan root "${values.name}"`);
+      }
+      await utils.scanRoots.list.invalidate();
+      onDone();
+    } catch (error) {
+      // Field problems (folder missing, duplicate path, too long…) go beside the field; the rest above the buttons.
+      const fields = fieldErrorsOf(error);
+      let placed = false;
+      for (const field of ["name", "path"] as const) {
+        if (fields[field]) {
+          setError(field, { type: "server", message: fields[field] }, { shouldFocus: !placed });
+          placed = true;
+        }
+      }
+      if (!placed) setFormError(errorMessageOf(error));
+    }
+  });
+
+  const { errors, isSubmitting } = formState;
+  return (
+    <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
+      <Field label="Name" htmlFor="scan-root-name" error={errors.name?.message}>
+        <Input
+          id="scan-root-name"
+          placeholder="Movies"
+          maxLength={SCAN_ROOT_NAME_MAX}
+          autoComplete="off"
+          aria-invalid={!!errors.name}
+          aria-describedby={errors.name ? "scan-root-name-error" : undefined}
+          autoFocus
+          {...register("name")}
+        />
+      </Field>
+      <Field
+        label="Path"
+        htmlFor="scan-root-path"
+        error={errors.path?.message}
+        hint={
+          pathHidden
+            ? "Hidden because this folder belongs to a private connection; it cannot be changed here."
+            : "Absolute path as Optimizarr sees it, e.g. /media/movies (inside Docker, the container's path)."
+        }
+      >
+        <Input
+          id="scan-root-path"
+          className="font-mono"
+          placeholder={pathHidden ? mode.root.path : "/media/movies"}
+          maxLength={SCAN_ROOT_PATH_MAX}
+          autoComplete="off"
+          spellCheck={false}
+          disabled={pathHidden}
+          aria-invalid={!!errors.path}
+          aria-describedby={errors.path ? "scan-root-path-error" : undefined}
+          {...register("path")}
+        />
+      </Field>
+      {formError ? (
+        <p role="alert" className="rounded-md border border-danger/40 bg-danger/10 p-3 text-sm text-danger">
+          {formError}
+        </p>
+      ) : null}
+      <div className="mt-2 flex justify-end gap-2">
+        <Button type="button" variant="secondary" onClick={onDone} disabled={isSubmitting}>
+          Cancel
+        </Button>
+        <Button type="submit" variant="primary" disabled={isSubmitting}>
+          {isSubmitting ? <Spinner /> : null} {mode.kind === "add" ? "Add" : "Save"}
+        </Button>
+      </div>
+    </form>
+  );
+}
