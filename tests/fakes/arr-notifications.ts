@@ -8,7 +8,8 @@ import type { Json, JsonObject } from "./arr-library";
  * and — when any event flag is on — a LIVE Test delivery to the webhook URL before saving (Basic
  * auth from the username/password fields), answering 400 with a "Url" validation failure when it
  * cannot be delivered, unless ?forceSave=true. `deliver()` then sends webhook bodies to the saved
- * URLs, as the app does on import.
+ * URLs, as the app does on import; from another process, POST {fileId, path, videoCodec?} to
+ * `<fake url>/api/__fake/webhooks/download` with the X-Api-Key header.
  *
  * @example
  *   const sonarr = await startFakeArr({ app: "sonarr", apiKey });
@@ -187,13 +188,23 @@ export function installFakeNotifications(fake: FakeArrServer, options: FakeNotif
     return { status: 201, body: notification };
   });
 
+  // For Playwright, where the fake runs in another process: fire an import over HTTP (API key required, like every route).
+  fake.route("POST", "/api/__fake/webhooks/download", async ({ body }) => {
+    const input = JSON.parse(body) as { fileId?: number; path?: string; videoCodec?: string; width?: number; height?: number; size?: number; quality?: string };
+    if (typeof input.fileId !== "number" || typeof input.path !== "string") return { status: 400, body: { message: "fileId and path are required" } };
+    const deliveries = await deliver(downloadPayload(app, { ...input, fileId: input.fileId, path: input.path }), "onDownload");
+    return { status: 200, body: deliveries.map(({ notificationId, url, status }) => ({ notificationId, url, status })) };
+  });
+
+  async function deliver(body: JsonObject, flag?: string): Promise<FakeDelivery[]> {
+    const targets = [...saved.values()].filter((notification) => notification.implementation === "Webhook" && (flag === undefined || notification[flag] === true));
+    return Promise.all(targets.map((notification) => send(notification, body)));
+  }
+
   return {
     list: () => [...saved.values()],
     testDeliveries,
-    async deliver(body, flag) {
-      const targets = [...saved.values()].filter((notification) => notification.implementation === "Webhook" && (flag === undefined || notification[flag] === true));
-      return Promise.all(targets.map((notification) => send(notification, body)));
-    },
+    deliver,
     remove(id) {
       saved.delete(id);
     },

@@ -57,9 +57,17 @@ describe("webhook registration against a fake Sonarr that tests the callback liv
     expect(row.webhookSecretHash).not.toContain(String(field(saved, "password")));
 
     const [delivery] = await notifications.deliver(downloadPayload("sonarr", { fileId: 501, path: "/tv/Show/Season 01/Show - S01E01.mkv" }), "onDownload");
+    // The same over HTTP, as a Playwright test driving a fake in another process would.
+    const fired = await fetch(`${sonarr.url}/api/__fake/webhooks/download`, {
+      method: "POST",
+      headers: { "X-Api-Key": API_KEY, "Content-Type": "application/json" },
+      body: JSON.stringify({ fileId: 502, path: "/tv/Show/Season 01/Show - S01E02.mkv", videoCodec: "AVC" }),
+    });
 
     expect(delivery?.status).toBe(200);
+    expect(await fired.json()).toEqual([{ notificationId, url: `${callback.url}/api/webhooks/sonarr`, status: 200 }]);
     expect(await db.queueItem.findUniqueOrThrow({ where: { filePath: "/reg/tv/Show/Season 01/Show - S01E01.mkv" } })).toMatchObject({ codec: "h264", source: "webhook", connectionId: id, externalId: "episodeFile:501" });
+    expect(await db.queueItem.findUniqueOrThrow({ where: { filePath: "/reg/tv/Show/Season 01/Show - S01E02.mkv" } })).toMatchObject({ codec: "h264", codecRaw: "AVC" });
   });
 
   it("updates its notification on re-registration (PUT, no duplicate) with a new secret that replaces the old one", async () => {
@@ -90,6 +98,18 @@ describe("webhook registration against a fake Sonarr that tests the callback liv
 
     expect(theirs.notificationId).not.toBe(mine.notificationId);
     expect(adopted.notificationId).toBe(mine.notificationId);
+  });
+
+  it("serialises concurrent registrations of one connection: a double click makes one notification", async () => {
+    const id = await addConnection(sonarr, []);
+
+    const [first, second] = await Promise.all([
+      caller.connections.registerWebhook({ id, callbackUrl: `${callback.url}/twice` }),
+      caller.connections.registerWebhook({ id, callbackUrl: `${callback.url}/twice` }),
+    ]);
+
+    expect(first.notificationId).toBe(second.notificationId);
+    expect(notifications.list().filter((notification) => String(field(notification, "url")).startsWith(`${callback.url}/twice/`))).toHaveLength(1);
   });
 
   it("registers anew when the user deleted the notification in the app", async () => {

@@ -52,7 +52,30 @@ export function webhookUrlFor(callbackUrl: string, appType: WebhookAppType): str
   return `${callbackUrl.replace(/\/+$/, "")}/api/webhooks/${appType}`;
 }
 
-export async function registerWebhook(db: Database, connection: RegistrationConnection, callbackUrl: string): Promise<Result<{ notificationId: number }>> {
+const globalForLocks = globalThis as unknown as { optimizarrWebhookRegistrations?: Map<number, Promise<unknown>> };
+const running = (globalForLocks.optimizarrWebhookRegistrations ??= new Map<number, Promise<unknown>>());
+
+/** One registration change per connection at a time: a double click must not POST two notifications. */
+async function exclusive<T>(connectionId: number, run: () => Promise<T>): Promise<T> {
+  for (let previous = running.get(connectionId); previous; previous = running.get(connectionId)) await previous.catch(() => undefined);
+  const current = run();
+  running.set(connectionId, current);
+  try {
+    return await current;
+  } finally {
+    if (running.get(connectionId) === current) running.delete(connectionId);
+  }
+}
+
+export function registerWebhook(db: Database, connection: RegistrationConnection, callbackUrl: string): Promise<Result<{ notificationId: number }>> {
+  // The stored notification id may change while we wait, so read it again inside the lock.
+  return exclusive(connection.id, async () => {
+    const fresh = await db.externalConnection.findUnique({ where: { id: connection.id }, select: { webhookNotificationId: true } });
+    return registerNow(db, { ...connection, webhookNotificationId: fresh?.webhookNotificationId ?? null }, callbackUrl);
+  });
+}
+
+async function registerNow(db: Database, connection: RegistrationConnection, callbackUrl: string): Promise<Result<{ notificationId: number }>> {
   const app = WEBHOOK_APP_LABELS[connection.appType];
   const url = webhookUrlFor(callbackUrl, connection.appType);
   return withClient(connection, async (http) => {
@@ -103,7 +126,14 @@ export async function registerWebhook(db: Database, connection: RegistrationConn
 }
 
 /** Removes our notification from the app (already gone is fine) and forgets the secret. */
-export async function unregisterWebhook(db: Database, connection: RegistrationConnection, options: { force: boolean }): Promise<Result<{ ok: true }>> {
+export function unregisterWebhook(db: Database, connection: RegistrationConnection, options: { force: boolean }): Promise<Result<{ ok: true }>> {
+  return exclusive(connection.id, async () => {
+    const fresh = await db.externalConnection.findUnique({ where: { id: connection.id }, select: { webhookNotificationId: true } });
+    return unregisterNow(db, { ...connection, webhookNotificationId: fresh?.webhookNotificationId ?? null }, options);
+  });
+}
+
+async function unregisterNow(db: Database, connection: RegistrationConnection, options: { force: boolean }): Promise<Result<{ ok: true }>> {
   const removed =
     connection.webhookNotificationId === null
       ? ok(null)
