@@ -1,13 +1,13 @@
 import "server-only";
 import type { Database } from "~/server/db";
 import { createLogger } from "~/server/logger";
-import { applyWebhookEvent, type ApplyResult } from "./apply-webhook-event";
+import { applyWebhookEvent, type ApplyResult, type WebhookTarget } from "./apply-webhook-event";
 import { recordDelivery } from "./delivery-log";
 import { readJsonBody } from "./read-body";
 import { redactDeliveryText } from "./redact-delivery";
-import { hashesMatch, hashWebhookSecret, presentedWebhookToken } from "./webhook-secret";
 import { pendingConnectionFor } from "./pending-secrets";
-import { parseWebhookEvent } from "./webhook-event";
+import { parseWebhookEvent, type WebhookEvent } from "./webhook-event";
+import { hashesMatch, hashWebhookSecret, presentedWebhookToken } from "./webhook-secret";
 import { buildWebhookTarget, isWebhookAppType, WEBHOOK_APP_LABELS, type WebhookConnection, webhookConnectionSelect } from "./webhook-target";
 
 /**
@@ -17,7 +17,6 @@ import { buildWebhookTarget, isWebhookAppType, WEBHOOK_APP_LABELS, type WebhookC
  * mistakes, 500 only when our own processing failed (the delivery is kept for a retry).
  */
 const log = createLogger("webhooks");
-
 
 export async function handleWebhookRequest(db: Database, request: Request, appTypeParam: string): Promise<Response> {
   if (!isWebhookAppType(appTypeParam)) return reply(404, { error: "Unknown webhook type: use /api/webhooks/sonarr or /api/webhooks/radarr" });
@@ -62,7 +61,7 @@ export async function handleWebhookRequest(db: Database, request: Request, appTy
 
 interface ParsedDelivery {
   eventType: string;
-  event: Parameters<typeof applyWebhookEvent>[2];
+  event: WebhookEvent;
   text: string;
   json: unknown;
 }
@@ -84,7 +83,7 @@ async function runDelivery(db: Database, connection: WebhookConnection, delivery
 export async function applySafely(
   db: Database,
   connection: WebhookConnection,
-  target: Awaited<ReturnType<typeof buildWebhookTarget>>,
+  target: WebhookTarget,
   delivery: Pick<ParsedDelivery, "eventType" | "event" | "json">,
 ): Promise<{ ok: true; data: ApplyResult } | { ok: false; error: string }> {
   try {
