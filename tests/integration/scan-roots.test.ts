@@ -207,6 +207,47 @@ describe("scanRoots: scanning in batches, without ffprobe, and when the folder v
     expect(await queueRowsUnder(plain)).toMatchObject([{ codec: "unknown", codecRaw: null, width: null, status: "queued" }]);
   });
 
+  it("keeps the path while a scan runs, and deleting the root stops the scan and its ffprobe children", async () => {
+    const slowFolder = folder("slow");
+    for (const name of ["a.mkv", "b.mkv", "c.mkv"]) fs.copyFileSync(videoFixture("h265").sourcePath, path.join(slowFolder, name));
+    // Answers -version like ffprobe, then hangs on every file, as ffprobe can on a stalled share.
+    const slowProbe = path.join(scratch, "slow-ffprobe");
+    const pidFile = path.join(scratch, "slow-ffprobe.pids");
+    fs.writeFileSync(slowProbe, `#!/bin/sh\nif [ "$1" = "-version" ]; then echo "ffprobe version 9.9-test"; exit 0; fi\necho $$ >> "${pidFile}"\nexec sleep 30\n`, { mode: 0o755 });
+    const root = await caller.scanRoots.create({ name: "Slow", path: slowFolder });
+
+    startScan(db, { id: root.id, path: slowFolder, private: false, displayAlias: null, lastScanFound: null }, { ffprobeCommand: slowProbe, probeConcurrency: 2, probeTimeoutMs: 60_000 });
+    const deadline = Date.now() + 10_000;
+    while ((await caller.scanRoots.scanStatus({ id: root.id }))?.phase !== "probing" || !fs.existsSync(pidFile)) {
+      if (Date.now() > deadline) throw new Error("the slow scan never started probing");
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+
+    const moved = await errorOf(caller.scanRoots.update({ id: root.id, path: scratch }));
+    expect(moved.code).toBe("PRECONDITION_FAILED");
+    expect(fieldMessages(moved)).toEqual({ path: ["A scan of this root is running; change the path after it finishes"] });
+
+    const started = Date.now();
+    expect(await caller.scanRoots.delete({ id: root.id })).toEqual({ ok: true });
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    expect(await queueRowsUnder(slowFolder)).toEqual([]);
+    // Killed children are reaped a moment after the abort is reported: give them a second or two.
+    const isAlive = (pid: string) => {
+      try {
+        process.kill(Number(pid), 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const pids = fs.readFileSync(pidFile, "utf8").split("\n").filter(Boolean);
+    expect(pids.length).toBeGreaterThan(0);
+    const reapDeadline = Date.now() + 3_000;
+    while (pids.some(isAlive) && Date.now() < reapDeadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+
   it("fails with a clear, persisted error when the folder has gone", async () => {
     const gone = folder("unmounted");
     const root = await caller.scanRoots.create({ name: "Gone", path: gone });

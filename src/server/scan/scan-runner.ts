@@ -36,8 +36,11 @@ export interface ScanRunOptions {
 }
 
 export const DEFAULT_BATCH_SIZE = 500;
-/** ffprobe is mostly I/O on network shares, but each one also decodes headers: stay near the core count. */
-const DEFAULT_PROBE_CONCURRENCY = Math.min(4, Math.max(2, os.availableParallelism()));
+/**
+ * ffprobe is mostly I/O on network shares, but each one also decodes headers: stay near the core
+ * count. Shared by all scans, so scanning several roots at once does not multiply the load.
+ */
+const sharedProbeLimit = pLimit(Math.min(4, Math.max(2, os.availableParallelism())));
 const LOOKUP_CHUNK = 500;
 const MAX_LOGGED_PROBLEMS = 20;
 
@@ -61,7 +64,7 @@ export async function runScan(db: Database, target: ScanTarget, progress: ScanPr
   progress.ffprobeAvailable = ffprobe.available;
   if (!ffprobe.available) log.warn({ rootId: target.id, reason: ffprobe.error }, "ffprobe unavailable: files are queued with codec unknown");
   const { targetCodec } = await getGeneralSettings(db);
-  const limit = pLimit(options.probeConcurrency ?? DEFAULT_PROBE_CONCURRENCY);
+  const limit = options.probeConcurrency ? pLimit(options.probeConcurrency) : sharedProbeLimit;
 
   const onIssue = (issue: WalkIssue) => {
     progress.skippedFolders += 1;
