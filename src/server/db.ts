@@ -1,16 +1,26 @@
 import "server-only";
+import BetterSqlite3 from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "~/generated/prisma/client";
 import { resolveDatabaseUrl } from "~/server/database-url";
 
 function createPrismaClient() {
   const url = resolveDatabaseUrl();
-  const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
-  if (url.startsWith("file:")) {
-    // WAL lets the UI read while a sync writes; NORMAL sync is safe with WAL and much faster.
-    void client.$queryRawUnsafe("PRAGMA journal_mode = WAL").then(() => client.$queryRawUnsafe("PRAGMA synchronous = NORMAL"));
+  if (url.startsWith("file:")) enableWriteAheadLog(url.slice("file:".length));
+  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
+}
+
+/**
+ * WAL lets the UI read while a sync writes. The mode is stored in the database file, so setting it
+ * once, synchronously, before Prisma opens the file, covers every later connection.
+ */
+function enableWriteAheadLog(filePath: string): void {
+  const sqlite = new BetterSqlite3(filePath);
+  try {
+    sqlite.pragma("journal_mode = WAL");
+  } finally {
+    sqlite.close();
   }
-  return client;
 }
 
 export type Database = ReturnType<typeof createPrismaClient>;

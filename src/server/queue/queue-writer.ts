@@ -125,7 +125,8 @@ function mergeIntoExisting(before: ExistingRow, input: QueueItemInput, target: T
     bitrate: input.bitrate ?? before.bitrate,
     durationSeconds: input.durationSeconds ?? before.durationSeconds,
     qualitySource: input.qualitySource ?? before.qualitySource,
-    source: ownedByConnection ? (before.source as QueueSource) : input.source,
+    // A webhook about a file a sync already brought in keeps its origin (no sonarr↔webhook flip-flop).
+    source: ownedByConnection || (input.source === "webhook" && before.connectionId === input.connectionId) ? (before.source as QueueSource) : input.source,
     connectionId: ownedByConnection ? before.connectionId : input.connectionId,
     externalId: ownedByConnection ? before.externalId : (input.externalId ?? before.externalId),
     private: ownedByConnection ? before.private : input.private || (before.private && before.connectionId === input.connectionId),

@@ -1,0 +1,83 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { getVideoFixtures } from "../support/video-fixtures";
+
+test.describe.configure({ mode: "serial" });
+
+/** 130 small real videos (half H.264, half HEVC when ffmpeg can make it) plus files a scan must ignore. */
+function createLibrary(): { root: string; h264Count: number; total: number } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "optimizarr-e2e-library-"));
+  const [h264, other] = getVideoFixtures();
+  let h264Count = 0;
+  for (let index = 0; index < 65; index++) {
+    const movieDir = path.join(root, "Movies", `Movie ${String(index).padStart(3, "0")}`);
+    fs.mkdirSync(movieDir, { recursive: true });
+    fs.copyFileSync(h264!.sourcePath, path.join(movieDir, `Movie ${index}${path.extname(h264!.fileName)}`));
+    h264Count += 1;
+    const seasonDir = path.join(root, "TV", "Show", "Season 01");
+    fs.mkdirSync(seasonDir, { recursive: true });
+    fs.copyFileSync(other!.sourcePath, path.join(seasonDir, `Show S01E${String(index).padStart(3, "0")}${path.extname(other!.fileName)}`));
+  }
+  fs.writeFileSync(path.join(root, "Movies", "readme.txt"), "not a video");
+  fs.writeFileSync(path.join(root, "Movies", "poster.jpg"), "not a video either");
+  return { root, h264Count, total: 130 };
+}
+
+const library = createLibrary();
+test.afterAll(() => fs.rmSync(library.root, { recursive: true, force: true }));
+
+test("adding a scan root rejects bad paths with a clear message and accepts a real folder", async ({ page }) => {
+  await page.goto("/settings/scan-roots");
+  await expect(page.getByText(/no scan roots/i)).toBeVisible();
+  await page.getByRole("button", { name: "Add scan root" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Add scan root" });
+
+  await dialog.getByLabel("Name").fill("Library");
+  await dialog.getByLabel("Path").fill("relative/folder");
+  await dialog.getByRole("button", { name: "Add" }).click();
+  await expect(dialog.getByText(/absolute path/i)).toBeVisible();
+
+  await dialog.getByLabel("Path").fill(path.join(library.root, "does-not-exist"));
+  await dialog.getByRole("button", { name: "Add" }).click();
+  await expect(dialog.getByText(/does not exist/i)).toBeVisible();
+
+  await dialog.getByLabel("Path").fill(library.root);
+  await dialog.getByRole("button", { name: "Add" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("group", { name: "Library" })).toBeVisible();
+});
+
+test("scanning fills the queue, which filters and pages through every file", async ({ page }) => {
+  await page.goto("/settings/scan-roots");
+  const card = page.getByRole("group", { name: "Library" });
+  await card.getByRole("button", { name: "Scan" }).click();
+  await expect(card.getByRole("button", { name: "Scan" })).toBeEnabled({ timeout: 60_000 });
+  await expect(card).toContainText("130");
+  await page.screenshot({ path: "test-results/screenshots/scan-roots.png", fullPage: true });
+
+  await page.goto("/queue");
+  const rows = page.getByRole("table", { name: "Queue items" }).locator("tbody tr");
+  await expect(rows).toHaveCount(100);
+  await page.screenshot({ path: "test-results/screenshots/queue.png", fullPage: true });
+
+  await page.getByRole("button", { name: "Load more" }).click();
+  await expect(rows).toHaveCount(library.total);
+  await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
+
+  await page.getByLabel("Codec").selectOption("h264");
+  await expect(rows).toHaveCount(library.h264Count);
+  await expect(rows.first()).toContainText("H.264");
+
+  await page.getByLabel("Search paths").fill("Movie 042");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("Movie 042");
+});
+
+test("statistics chart the scanned library", async ({ page }) => {
+  await page.goto("/stats");
+  await expect(page.getByText("130").first()).toBeVisible();
+  await expect(page.locator("svg.recharts-surface").first()).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/stats.png", fullPage: true });
+});
