@@ -1,21 +1,8 @@
 import { Badge } from "~/components/ui/badge";
 import type { Codec, QueueStatus } from "~/lib/queue-enums";
-import { STATUS_LABELS } from "./queue-labels";
+import { CODEC_SHORT, STATUS_LABELS } from "./queue-labels";
 
 type Tone = "neutral" | "primary" | "success" | "warning" | "danger";
-
-/** Short names for the table; the filter select uses the long CODEC_LABELS. */
-const CODEC_SHORT = {
-  h264: "H.264",
-  h265: "HEVC",
-  av1: "AV1",
-  vp9: "VP9",
-  mpeg4: "MPEG-4",
-  mpeg2: "MPEG-2",
-  vc1: "VC-1",
-  other: "Other",
-  unknown: "Unknown",
-} as const satisfies Record<Codec, string>;
 
 /** Modern codecs read as "fine", legacy ones as "worth encoding" — the colour answers the page's question. */
 const CODEC_TONE = {

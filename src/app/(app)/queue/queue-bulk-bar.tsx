@@ -102,7 +102,7 @@ function PriorityDialog({ open, onOpenChange, count, onSave }: { open: boolean; 
 
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent title={`Set priority of ${items(count)}`} description="Higher numbers are encoded first; 0 is the default.">
+      <DialogContent title={`Re-prioritise ${items(count)}`} description="Higher numbers are encoded first; 0 is the default.">
         <form
           noValidate
           onSubmit={async (event) => {

@@ -1,4 +1,4 @@
-import { RESOLUTION_BUCKETS, type QueueSource, type QueueStatus, type ResolutionBucket } from "~/lib/queue-enums";
+import { RESOLUTION_BUCKETS, type Codec, type QueueSource, type QueueStatus, type ResolutionBucket } from "~/lib/queue-enums";
 
 export const STATUS_LABELS = {
   queued: "Queued",
@@ -31,3 +31,16 @@ export const RESOLUTION_SHORT = {
   sd: "SD",
   unknown: "—",
 } as const satisfies Record<ResolutionBucket, string>;
+
+/** Short names for table cells and chart axes; the filter select uses the long CODEC_LABELS. */
+export const CODEC_SHORT = {
+  h264: "H.264",
+  h265: "HEVC",
+  av1: "AV1",
+  vp9: "VP9",
+  mpeg4: "MPEG-4",
+  mpeg2: "MPEG-2",
+  vc1: "VC-1",
+  other: "Other",
+  unknown: "Unknown",
+} as const satisfies Record<Codec, string>;

@@ -62,14 +62,15 @@ const QueueRow = memo(function QueueRow({ item, checked, onToggle }: { item: Que
       <td className="px-3 py-2">
         <input type="checkbox" className="size-4 accent-primary" checked={checked} onChange={() => onToggle(item.id)} aria-label={`Select ${item.filePath}`} />
       </td>
-      <td className="px-3 py-2">
-        <div className="flex min-w-0 items-center gap-1.5">
-          {item.private ? <LockIcon aria-label="Private" className="size-3.5 shrink-0 text-muted" /> : null}
-          <span className="truncate font-mono text-xs" title={item.filePath}>
-            {item.filePath}
-          </span>
-        </div>
-        {item.connectionName ? <p className="truncate text-xs text-muted">{item.connectionName}</p> : null}
+      <td className="px-3 py-2" title={item.filePath}>
+        {item.private ? (
+          <div className="flex min-w-0 items-center gap-1.5">
+            <LockIcon aria-label="Private" className="size-3.5 shrink-0 text-muted" />
+            <span className="truncate">{item.filePath}</span>
+          </div>
+        ) : (
+          <PathCell path={item.filePath} />
+        )}
       </td>
       <td className="px-3 py-2">
         <CodecBadge codec={item.codec} raw={item.codecRaw} />
@@ -79,7 +80,10 @@ const QueueRow = memo(function QueueRow({ item, checked, onToggle }: { item: Que
       </td>
       <td className="px-3 py-2 text-right tabular-nums">{formatBytes(item.sizeBytes)}</td>
       <td className="hidden px-3 py-2 text-right tabular-nums text-muted lg:table-cell">{formatBitrate(item.bitrate)}</td>
-      <td className="hidden px-3 py-2 text-muted md:table-cell">{SOURCE_LABELS[item.source]}</td>
+      <td className="hidden px-3 py-2 md:table-cell">
+        <p className="truncate text-muted">{SOURCE_LABELS[item.source]}</p>
+        {item.connectionName && item.connectionName !== SOURCE_LABELS[item.source] ? <p className="truncate text-xs text-muted/80">{item.connectionName}</p> : null}
+      </td>
       <td className="px-3 py-2">
         <StatusBadge status={item.status} reason={item.statusReason} />
       </td>
@@ -88,6 +92,19 @@ const QueueRow = memo(function QueueRow({ item, checked, onToggle }: { item: Que
     </tr>
   );
 });
+
+/** File name first (what users scan for), its folder beneath; both cut with an ellipsis, the full path in the tooltip. */
+function PathCell({ path }: { path: string }) {
+  const cut = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1;
+  const name = path.slice(cut) || path;
+  const folder = path.slice(0, cut);
+  return (
+    <div className="min-w-0">
+      <p className="truncate">{name}</p>
+      {folder ? <p className="truncate font-mono text-xs text-muted">{folder}</p> : null}
+    </div>
+  );
+}
 
 function SelectAllCheckbox({ checked, indeterminate, onChange }: { checked: boolean; indeterminate: boolean; onChange: (select: boolean) => void }) {
   const ref = useRef<HTMLInputElement>(null);

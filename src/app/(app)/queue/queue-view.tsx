@@ -23,9 +23,16 @@ export function QueueView() {
   const filters = useMemo(() => filtersFromSearchParams(new URLSearchParams(searchParams.toString())), [searchParams]);
   const viewKey = searchParamsFromFilters(filters);
 
+  // router.replace lands a render later; a second change before then must build on the first.
+  const pending = useRef<QueueFilters | null>(null);
+  useEffect(() => {
+    pending.current = null;
+  }, [searchParams]);
   const setFilters = useCallback(
     (patch: Partial<QueueFilters>) => {
-      const query = searchParamsFromFilters({ ...filters, ...patch });
+      const next = { ...(pending.current ?? filters), ...patch };
+      pending.current = next;
+      const query = searchParamsFromFilters(next);
       router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
     },
     [filters, pathname, router],

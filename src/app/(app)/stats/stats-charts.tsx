@@ -9,6 +9,8 @@ export interface ChartDatum {
   count: number;
   bytes: number;
   savings: number;
+  /** A colour that means something (e.g. a status); otherwise the palette's next one. */
+  color?: string;
 }
 
 export type ChartMetric = "bytes" | "count";
@@ -47,7 +49,7 @@ export function MetricBarChart({ data, metric, label }: { data: ChartDatum[]; me
           <Tooltip cursor={{ fill: "var(--color-surface-raised)", opacity: 0.5 }} formatter={tooltipFormatter(metric)} {...tooltipStyle} />
           <Bar dataKey={metric} radius={[4, 4, 0, 0]} isAnimationActive={false}>
             {data.map((datum, index) => (
-              <Cell key={datum.label} fill={PALETTE[index % PALETTE.length]} />
+              <Cell key={datum.label} fill={datum.color ?? PALETTE[index % PALETTE.length]} />
             ))}
           </Bar>
         </BarChart>
@@ -63,7 +65,7 @@ export function MetricPieChart({ data, metric, label }: { data: ChartDatum[]; me
         <PieChart>
           <Pie data={data} dataKey={metric} nameKey="label" innerRadius="50%" outerRadius="80%" paddingAngle={1} stroke="var(--color-surface)" isAnimationActive={false}>
             {data.map((datum, index) => (
-              <Cell key={datum.label} fill={PALETTE[index % PALETTE.length]} />
+              <Cell key={datum.label} fill={datum.color ?? PALETTE[index % PALETTE.length]} />
             ))}
           </Pie>
           <Tooltip formatter={tooltipFormatter(metric)} {...tooltipStyle} />

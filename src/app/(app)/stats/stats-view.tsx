@@ -8,13 +8,23 @@ import { Label, Select } from "~/components/ui/input";
 import { EmptyState, ErrorState, LoadingState, PageHeader } from "~/components/ui/states";
 import { Switch } from "~/components/ui/switch";
 import { formatBytes, formatNumber } from "~/lib/format";
-import { CODEC_LABELS } from "~/lib/queue-enums";
+import { CODEC_LABELS, type QueueStatus } from "~/lib/queue-enums";
 import { errorMessageOf } from "~/lib/trpc-error";
 import { api, type RouterOutputs } from "~/trpc/react";
-import { RESOLUTION_LABELS, SOURCE_LABELS, STATUS_LABELS } from "../queue/queue-labels";
+import { CODEC_SHORT, RESOLUTION_LABELS, SOURCE_LABELS, STATUS_LABELS } from "../queue/queue-labels";
 import { MetricBarChart, MetricPieChart, type ChartDatum, type ChartMetric } from "./stats-charts";
 
 type Summary = RouterOutputs["stats"]["summary"];
+
+/** The same meaning as the queue's status badges. */
+const STATUS_COLORS = {
+  queued: "var(--color-primary)",
+  encoding: "var(--color-warning)",
+  done: "var(--color-success)",
+  failed: "var(--color-danger)",
+  skipped: "var(--color-muted)",
+  removed: "var(--color-border)",
+} as const satisfies Record<QueueStatus, string>;
 
 export function StatsView() {
   const [includePrivate, setIncludePrivate] = useState(false);
@@ -72,16 +82,17 @@ export function StatsView() {
 }
 
 function StatsContent({ summary, metric }: { summary: Summary; metric: ChartMetric }) {
-  const datum = (label: string, group: { count: number; bytes: bigint; estimatedSavingsBytes: bigint }): ChartDatum => ({
+  const datum = (label: string, group: { count: number; bytes: bigint; estimatedSavingsBytes: bigint }, color?: string): ChartDatum => ({
     label,
     count: group.count,
     bytes: Number(group.bytes),
     savings: Number(group.estimatedSavingsBytes),
+    color,
   });
-  const byCodec = summary.byCodec.map((group) => datum(CODEC_LABELS[group.codec], group));
+  const byCodec = summary.byCodec.map((group) => datum(CODEC_SHORT[group.codec], group));
   const byResolution = summary.byResolution.map((group) => datum(RESOLUTION_LABELS[group.resolution], group));
   const bySource = summary.bySource.map((group) => datum(SOURCE_LABELS[group.source], group));
-  const byStatus = summary.byStatus.map((group) => datum(STATUS_LABELS[group.status], group));
+  const byStatus = summary.byStatus.map((group) => datum(STATUS_LABELS[group.status], group, STATUS_COLORS[group.status]));
   const savingsShare = summary.queuedBytes > 0n ? Math.round((Number(summary.estimatedSavingsBytes) / Number(summary.queuedBytes)) * 100) : 0;
 
   return (
