@@ -268,6 +268,7 @@ describe("scanRoots: private connections", () => {
     const secretFolder = folder("very-secret-collection");
     fs.copyFileSync(videoFixture("h264").sourcePath, path.join(secretFolder, "Hidden Scene.mp4"));
     fs.symlinkSync(path.join(secretFolder, "gone.mkv"), path.join(secretFolder, "Dangling Secret.mkv"));
+    fs.writeFileSync(path.join(secretFolder, "Broken Secret.mkv"), "not matroska at all");
     const stash = await createConnection({ name: "Stash", appType: "stash", private: true, displayAlias: "Personal" });
 
     const created = await caller.scanRoots.create({ name: "Stash library", path: secretFolder, externalConnectionId: stash.id });
@@ -276,10 +277,14 @@ describe("scanRoots: private connections", () => {
     await caller.scanRoots.scan({ id: created.id });
     const done = await waitUntilFinished(created.id);
 
-    expect(done).toMatchObject({ state: "succeeded", found: 1, skippedFolders: 1 });
-    expect(done.problems).toEqual([{ path: "Personal", kind: "broken-link", message: expect.any(String) }]);
-    expect(await queueRowsUnder(secretFolder)).toMatchObject([{ private: true, connectionId: null, source: "scan" }]);
-    expect(JSON.stringify(await caller.scanRoots.list())).not.toContain("very-secret-collection");
+    expect(done).toMatchObject({ state: "succeeded", found: 2, skippedFolders: 1, errors: withFfprobe ? 1 : 0 });
+    expect(done.problems).toContainEqual({ path: "Personal", kind: "broken-link", message: expect.any(String) });
+    if (withFfprobe) expect(done.problems).toContainEqual({ path: "Personal", kind: "probe_failed", message: "ffprobe could not read the file" });
+    expect(await queueRowsUnder(secretFolder)).toMatchObject([
+      { private: true, connectionId: null, source: "scan" },
+      { private: true, connectionId: null, source: "scan" },
+    ]);
+    expect(JSON.stringify(await caller.scanRoots.list())).not.toMatch(/very-secret-collection|Secret|Hidden Scene/);
 
     const duplicate = await errorOf(caller.scanRoots.create({ name: "Again", path: secretFolder }));
     expect(duplicate.code).toBe("CONFLICT");
@@ -289,7 +294,7 @@ describe("scanRoots: private connections", () => {
     const logText = readAllLogText();
     // The warning about the dangling link is logged, with the private label where the path would be.
     expect(logText).toMatch(/"path":"Personal","reason":"broken-link".*"msg":"scan skipped a folder or link"/);
-    expect(logText).not.toContain("very-secret-collection");
+    expect(logText).not.toMatch(/very-secret-collection|Broken Secret|Dangling Secret|Hidden Scene/);
   });
 
   it("validates the linked connection", async () => {

@@ -6,7 +6,7 @@ import { createLogger } from "~/server/logger";
 import { privateLabel } from "~/server/privacy/redact";
 import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
 import { getGeneralSettings } from "~/server/settings/settings-service";
-import { detectFfprobe, getFfprobeStatus, probeFile, type ProbeFacts } from "./ffprobe";
+import { detectFfprobe, getFfprobeStatus, probeFile, type ProbeFacts, type ProbeResult } from "./ffprobe";
 import { isVideoFileName } from "./scan-filters";
 import { recordProblem, type ScanProgress } from "./scan-progress";
 import { walkFiles, type WalkedFile, type WalkFileSystem, type WalkIssue } from "./walk-files";
@@ -52,6 +52,14 @@ const WALK_ISSUE_MESSAGES: Record<WalkIssue["reason"], string> = {
   vanished: "Disappeared during the scan; skipped",
 };
 
+const PRIVATE_PROBE_MESSAGES: Record<Exclude<ProbeResult, { ok: true }>["reason"], string> = {
+  timeout: "ffprobe timed out",
+  failed: "ffprobe could not read the file",
+  no_video: "No video stream found",
+  bad_output: "ffprobe gave unexpected output",
+  aborted: "Scan cancelled",
+};
+
 export async function runScan(db: Database, target: ScanTarget, progress: ScanProgress, options: ScanRunOptions): Promise<void> {
   const { signal } = options;
   const shown = (value: string) => (target.private ? privateLabel(target.displayAlias) : value);
@@ -84,8 +92,10 @@ export async function runScan(db: Database, target: ScanTarget, progress: ScanPr
     }
     if (result.reason !== "aborted") {
       progress.errors += 1;
-      recordProblem(progress, { path: shown(file.path), kind: "probe_failed", message: result.message });
-      logProblem({ path: shown(file.path), reason: result.reason, message: result.message }, "ffprobe could not read a file; queued with codec unknown");
+      // ffprobe's own words can quote container titles or names: a private root gets only the kind of failure.
+      const message = target.private ? PRIVATE_PROBE_MESSAGES[result.reason] : result.message;
+      recordProblem(progress, { path: shown(file.path), kind: "probe_failed", message });
+      logProblem({ path: shown(file.path), reason: result.reason, message }, "ffprobe could not read a file; queued with codec unknown");
     }
     return null;
   };
