@@ -2,7 +2,8 @@ import { TRPCError } from "@trpc/server";
 import fc from "fast-check";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Prisma } from "~/generated/prisma/client";
-import { QUEUE_SORTS, type QueueSort } from "~/lib/queue-list-options";
+import { resolutionBucketOf } from "~/lib/queue-enums";
+import { QUEUE_SORTS, RESOLUTION_FILTERS, type QueueSort } from "~/lib/queue-list-options";
 import { db } from "~/server/db";
 import { anonymousCaller, signedInCaller } from "../support/callers";
 
@@ -219,6 +220,18 @@ describe("queue.list filters", () => {
     expect(await paths({ resolution: "sd" })).toEqual(["/lib/Old/tape.avi"]);
     expect(await paths({ resolution: "unknown" })).toEqual(["/lib/Old/unknown.ts"]);
     expect(await paths({ codec: "h264", source: "sonarr", status: "failed", resolution: "1080p" })).toEqual(["/lib/TV/Show_1/S01E01.mkv"]);
+  });
+
+  it("buckets resolutions in SQL exactly like resolutionBucketOf, at every boundary", async () => {
+    await db.queueItem.deleteMany();
+    const heights = [null, 0, 1, 599, 600, 899, 900, 1299, 1300, 1799, 1800, 4320];
+    await insert(heights.map((height, index) => seed({ filePath: `/h/${index}`, height })));
+    for (const resolution of RESOLUTION_FILTERS) {
+      const { items } = await signedInCaller().queue.list({ resolution, sort: "oldest" });
+      const expected = heights.flatMap((height, index) => (resolutionBucketOf(height) === resolution ? [`/h/${index}`] : []));
+      expect(items.map((item) => item.filePath), resolution).toEqual(expected);
+      expect(items.every((item) => item.resolution === resolution)).toBe(true);
+    }
   });
 
   it("searches paths as plain, case-insensitive text (wildcards are literal)", async () => {
