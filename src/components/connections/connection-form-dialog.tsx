@@ -297,6 +297,12 @@ function ConnectionForm({
         </div>
       ) : null}
 
+      {currentResult ? (
+        <TestResultPanel result={currentResult} onTrustCertificate={trustCertificate} trusting={test.isPending} />
+      ) : tested && needsTest ? (
+        <p className="text-xs text-muted">The address, key or certificate changed since the last test: test again before saving.</p>
+      ) : null}
+
       <PathMappingsEditor form={form} appLabel={app.label} />
 
       <div className="grid gap-4 sm:grid-cols-2">
@@ -319,12 +325,6 @@ function ConnectionForm({
         </div>
       </div>
 
-      {currentResult ? (
-        <TestResultPanel result={currentResult} onTrustCertificate={trustCertificate} trusting={test.isPending} />
-      ) : tested && needsTest ? (
-        <p className="text-xs text-muted">The address, key or certificate changed since the last test: test again before saving.</p>
-      ) : null}
-
       {formError ? (
         <p role="alert" className="rounded-md border border-danger/40 bg-danger/10 p-3 text-sm">
           {formError.category ? <span className="font-medium text-danger">{failureCategoryLabel(formError.category)}: </span> : null}
@@ -332,7 +332,8 @@ function ConnectionForm({
         </p>
       ) : null}
 
-      <div className="flex flex-wrap items-center justify-between gap-3 border-t border-border pt-4">
+      {/* Stays in view while the form scrolls, so Test and Save are always at hand. */}
+      <div className="sticky -bottom-6 -mx-6 -mb-6 flex flex-wrap items-center justify-between gap-3 border-t border-border bg-surface px-6 py-4">
         <Button type="button" onClick={() => void runTest(trustedCert)} disabled={test.isPending || isSubmitting}>
           {test.isPending ? <Spinner /> : <FlaskConicalIcon />} Test
         </Button>

@@ -34,8 +34,8 @@ export function ConnectionsView({ supportedApps }: { supportedApps: readonly App
       ) : connections.isError ? (
         <ErrorState message={errorMessageOf(connections.error)} onRetry={() => void connections.refetch()} />
       ) : connections.data.length === 0 ? (
-        <EmptyState title="No connections yet">
-          <p>No connections yet — add Sonarr or Radarr so Optimizarr can queue files without probing them.</p>
+        <EmptyState title="No connections yet — add Sonarr or Radarr so Optimizarr can queue files without probing them.">
+          <p>They already know the codec, resolution and size of every file. With a webhook, new imports reach the queue within seconds.</p>
           <Button variant="primary" size="sm" className="mt-4" onClick={() => setAdding(true)}>
             <PlusIcon /> Add connection
           </Button>

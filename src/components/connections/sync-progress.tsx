@@ -25,7 +25,7 @@ export function SyncProgress({ run, itemNoun, appLabel }: { run: SyncRun; itemNo
         aria-valuenow={run.totalKnown ? run.processed : undefined}
         className="h-2 overflow-hidden rounded-full bg-surface-raised"
       >
-        <div className={cn("h-full rounded-full bg-primary transition-[width]", percent === null && "w-1/3 animate-pulse")} style={percent !== null ? { width: `${percent}%` } : undefined} />
+        <div className={cn("h-full rounded-full bg-primary transition-[width]", percent === null && "w-full animate-pulse bg-primary/60")} style={percent !== null ? { width: `${percent}%` } : undefined} />
       </div>
       <p className="text-xs tabular-nums text-muted">
         {formatNumber(run.added)} added · {formatNumber(run.updated)} updated · {formatNumber(run.skipped)} skipped (already in the target codec)

@@ -1,0 +1,285 @@
+import { randomBytes } from "node:crypto";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { startFakeArr, sonarrLibrary, type FakeArrServer } from "../fakes/arr-fake-server";
+import { fakeEpisodeFile, generateRadarrLibrary } from "../fakes/arr-library";
+import { downloadPayload, installFakeNotifications, type FakeNotifications } from "../fakes/arr-notifications";
+import { selfSignedCertificate } from "../fakes/certificates";
+import { startThrottlingProxy, type ThrottlingProxy } from "./support/throttling-proxy";
+
+/**
+ * Settings → Connections against fake Sonarr/Radarr servers running in this test process on
+ * 127.0.0.1 (the Optimizarr server process reaches them over loopback, as it would reach a real
+ * Sonarr on the LAN). Radarr sits behind a throttling proxy so its 5,000-movie library takes a few
+ * seconds to sync and the progress can be watched.
+ */
+test.describe.configure({ mode: "serial" });
+
+const MOVIES = 5_000;
+// generateRadarrLibrary rotates ten codecs; three (x265, HEVC, AV1) need no encoding to H.265 and are skipped.
+const MOVIES_SKIPPED = (MOVIES * 3) / 10;
+const RADARR_VERSION = "6.1.0.10293";
+const SONARR_VERSION = "4.0.19.2979";
+const RADARR_NAME = "Radarr 4K";
+const SCREENSHOTS = "test-results/screenshots";
+
+const radarrKey = randomBytes(16).toString("hex");
+const sonarrKey = randomBytes(16).toString("hex");
+
+let radarr: FakeArrServer;
+let radarrProxy: ThrottlingProxy;
+let radarrNotifications: FakeNotifications;
+let sonarr: FakeArrServer;
+let httpsSonarr: FakeArrServer;
+
+test.beforeAll(async () => {
+  radarr = await startFakeArr({ app: "radarr", apiKey: radarrKey, version: RADARR_VERSION, library: { movies: generateRadarrLibrary(MOVIES) } });
+  radarrNotifications = installFakeNotifications(radarr);
+  radarrProxy = await startThrottlingProxy({ target: radarr.origin, slow: (path) => path === "/api/v3/movie", chunkBytes: 64 * 1024, intervalMs: 40 });
+  sonarr = await startFakeArr({
+    app: "sonarr",
+    apiKey: sonarrKey,
+    version: SONARR_VERSION,
+    urlBase: "/sonarr",
+    library: sonarrLibrary([
+      {
+        id: 1,
+        files: [1, 2, 3].map((episode) =>
+          fakeEpisodeFile(1, { id: episode, path: `/tv/Show One/Season 01/Show One - S01E0${episode}.mkv`, mediaInfo: { videoCodec: "h264", runTime: "44:10" } }),
+        ),
+      },
+    ]),
+  });
+  httpsSonarr = await startFakeArr({ app: "sonarr", apiKey: sonarrKey, version: SONARR_VERSION, tls: selfSignedCertificate() });
+});
+
+test.afterAll(async () => {
+  await Promise.all([radarrProxy?.stop(), radarr?.stop(), sonarr?.stop(), httpsSonarr?.stop()]);
+});
+
+function card(page: Page, name: string): Locator {
+  return page.getByRole("group", { name, exact: true });
+}
+
+/** The queue shows a file's name and folder apart; the cell's title carries the whole path. */
+async function expectQueued(page: Page, path: string) {
+  await expect(page.getByRole("table", { name: "Queue items" }).getByTitle(path, { exact: true })).toBeVisible();
+}
+
+async function openAddDialog(page: Page): Promise<Locator> {
+  await page.getByRole("button", { name: "Add connection" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Add connection" });
+  await expect(dialog).toBeVisible();
+  return dialog;
+}
+
+test("with no connections the page explains what they are for", async ({ page }) => {
+  await page.goto("/settings/connections");
+  await expect(page.getByRole("heading", { name: "Connections", level: 1 })).toBeVisible();
+  await expect(page.getByText("No connections yet — add Sonarr or Radarr so Optimizarr can queue files without probing them.")).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/connections-empty.png`, fullPage: true });
+});
+
+test("adding Radarr: a wrong key is refused, Save follows the test of the current values, the key is shown once", async ({ page }) => {
+  await page.goto("/settings/connections");
+  const dialog = await openAddDialog(page);
+  await expect(dialog.getByLabel("App", { exact: true }).locator("option[value=stash]")).toBeDisabled();
+
+  await dialog.getByLabel("App", { exact: true }).selectOption("radarr");
+  await expect(dialog.getByLabel("Name", { exact: true })).toHaveValue("Radarr");
+  await dialog.getByLabel("Name", { exact: true }).fill(RADARR_NAME);
+  await dialog.getByLabel("URL", { exact: true }).fill(radarrProxy.url);
+  const save = dialog.getByRole("button", { name: "Save" });
+  await expect(save).toBeDisabled();
+
+  // Invalid input is caught beside the field before anything is sent.
+  await dialog.getByRole("button", { name: "Test", exact: true }).click();
+  await expect(dialog.getByText("Enter the API key")).toBeVisible();
+
+  await dialog.getByLabel("API key", { exact: true }).fill("0".repeat(32));
+  await dialog.getByRole("button", { name: "Test", exact: true }).click();
+  const failure = dialog.getByRole("alert").filter({ hasText: "Wrong API key" });
+  await expect(failure).toContainText("Radarr answered 401: check the API key");
+  await expect(save).toBeDisabled();
+  await page.screenshot({ path: `${SCREENSHOTS}/connections-add-wrong-key.png` });
+
+  await dialog.getByLabel("API key", { exact: true }).fill(radarrKey);
+  await expect(save).toBeDisabled(); // the failed test was for the old key
+  await dialog.getByRole("button", { name: "Show API key" }).click();
+  await expect(dialog.getByLabel("API key", { exact: true })).toHaveAttribute("type", "text");
+  await dialog.getByRole("button", { name: "Test", exact: true }).click();
+  await expect(dialog.getByRole("status")).toContainText(`Connected to Radarr ${RADARR_VERSION}`);
+  await expect(save).toBeEnabled();
+
+  // Changing the key invalidates the test; putting the tested value back makes it valid again.
+  await dialog.getByLabel("API key", { exact: true }).fill(`${radarrKey}x`);
+  await expect(save).toBeDisabled();
+  await dialog.getByLabel("API key", { exact: true }).fill(radarrKey);
+  await expect(save).toBeEnabled();
+  await page.screenshot({ path: `${SCREENSHOTS}/connections-add-tested.png` });
+
+  await save.click();
+  const added = page.getByRole("dialog", { name: "Connection added" });
+  await expect(added).toContainText("This is the only time the full key is shown");
+  await expect(added.getByLabel("API key")).toHaveValue(radarrKey);
+  await expect(added.getByRole("button", { name: "Copy" })).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/connections-one-time-key.png` });
+  await added.getByRole("button", { name: "Done" }).click();
+  await expect(added).toBeHidden();
+
+  const radarrCard = card(page, RADARR_NAME);
+  await expect(radarrCard).toContainText(`****${radarrKey.slice(-4)}`);
+  await expect(radarrCard).toContainText(`v${RADARR_VERSION}`);
+  await expect(radarrCard).toContainText(radarrProxy.url);
+  expect(await page.content()).not.toContain(radarrKey);
+
+  // A reload renders from the server: still masked, never the key.
+  await page.reload();
+  await expect(card(page, RADARR_NAME)).toContainText(`****${radarrKey.slice(-4)}`);
+  expect(await page.content()).not.toContain(radarrKey);
+});
+
+test("syncing Radarr shows progress, announces the result and fills the queue", async ({ page }) => {
+  await page.goto("/settings/connections");
+  const radarrCard = card(page, RADARR_NAME);
+  await radarrCard.getByRole("button", { name: "Sync", exact: true }).click();
+  await expect(radarrCard.getByRole("progressbar", { name: "Sync of Radarr" })).toBeVisible();
+  await expect(radarrCard.getByText(/Importing [\d,]+ movies…/)).toBeVisible({ timeout: 20_000 });
+  await page.screenshot({ path: `${SCREENSHOTS}/connections-sync-progress.png` });
+
+  const added = (MOVIES - MOVIES_SKIPPED).toLocaleString("en-US");
+  const skipped = MOVIES_SKIPPED.toLocaleString("en-US");
+  await expect(page.getByText(`Sync finished: ${added} added, 0 updated, ${skipped} skipped`)).toBeVisible({ timeout: 30_000 });
+  await expect(radarrCard.getByRole("progressbar")).toBeHidden();
+  await expect(radarrCard.getByRole("button", { name: "Sync", exact: true })).toBeEnabled();
+
+  await radarrCard.getByText("Sync history").click();
+  const history = radarrCard.getByRole("table", { name: "Sync history" });
+  await expect(history).toContainText("Succeeded");
+  await expect(history).toContainText("Manual");
+  await expect(history).toContainText(added);
+  await page.screenshot({ path: `${SCREENSHOTS}/connections-after-sync.png`, fullPage: true });
+
+  await page.goto(`/queue?source=radarr&q=${encodeURIComponent("/Movie 1 (2020)/")}`);
+  await expectQueued(page, "/movies/Movie 1 (2020)/Movie 1 (2020) WEBDL-1080p.mkv");
+  await page.screenshot({ path: `${SCREENSHOTS}/queue-radarr.png`, fullPage: true });
+});
+
+test("a self-signed HTTPS Sonarr can be trusted by its certificate from the Test result", async ({ page }) => {
+  await page.goto("/settings/connections");
+  const dialog = await openAddDialog(page);
+  await dialog.getByLabel("App", { exact: true }).selectOption("sonarr");
+  await dialog.getByLabel("URL", { exact: true }).fill(httpsSonarr.url);
+  await dialog.getByLabel("API key", { exact: true }).fill(sonarrKey);
+  await dialog.getByRole("button", { name: "Test", exact: true }).click();
+  const failure = dialog.getByRole("alert").filter({ hasText: "Certificate problem" });
+  await expect(failure).toContainText("self-signed");
+  await expect(failure).toContainText(selfSignedCertificate().fingerprint256);
+  await expect(dialog.getByRole("button", { name: "Save" })).toBeDisabled();
+  await page.screenshot({ path: `${SCREENSHOTS}/connections-untrusted-certificate.png` });
+
+  await failure.getByRole("button", { name: "Trust this certificate" }).click();
+  await expect(dialog.getByRole("status")).toContainText(`Connected to Sonarr ${SONARR_VERSION}`);
+  await expect(dialog.getByText("Trusted certificate (SHA-256)")).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Save" })).toBeEnabled();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+});
+
+test("Sonarr under a URL base with a path mapping syncs mapped paths into the queue", async ({ page }) => {
+  await page.goto("/settings/connections");
+  const dialog = await openAddDialog(page);
+  await dialog.getByLabel("App", { exact: true }).selectOption("sonarr");
+  await dialog.getByLabel("URL", { exact: true }).fill(`${sonarr.url}/`);
+  await dialog.getByLabel("API key", { exact: true }).fill(sonarrKey);
+  await dialog.getByRole("button", { name: "Add path mapping" }).click();
+  await dialog.getByLabel("Sonarr path 1").fill("/tv");
+  await dialog.getByLabel("Optimizarr path 1").fill("/mnt/media/tv");
+  await dialog.getByLabel("Automatic sync").selectOption({ label: "Every 6 hours" });
+  await dialog.getByRole("button", { name: "Test", exact: true }).click();
+  await expect(dialog.getByRole("status")).toContainText(`Connected to Sonarr ${SONARR_VERSION}`);
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("dialog", { name: "Connection added" }).getByRole("button", { name: "Done" }).click();
+
+  const sonarrCard = card(page, "Sonarr");
+  await expect(sonarrCard).toContainText(sonarr.url); // stored without the trailing slash
+  await expect(sonarrCard).toContainText("Every 6 hours");
+  await expect(sonarrCard.getByRole("list", { name: "Path mappings" })).toContainText("/tv → /mnt/media/tv");
+  await sonarrCard.getByRole("button", { name: "Sync", exact: true }).click();
+  await expect(page.getByText("Sync finished: 3 added, 0 updated, 0 skipped")).toBeVisible({ timeout: 20_000 });
+
+  await page.goto("/queue?source=sonarr");
+  await expectQueued(page, "/mnt/media/tv/Show One/Season 01/Show One - S01E01.mkv");
+});
+
+test("editing keeps the stored key unless a new one is typed; a changed URL must pass a test", async ({ page }) => {
+  await page.goto("/settings/connections");
+  const sonarrCard = card(page, "Sonarr");
+  await sonarrCard.getByRole("button", { name: "Edit Sonarr" }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit Sonarr" });
+  await expect(dialog.getByLabel("API key", { exact: true })).toHaveValue("");
+  await expect(dialog.getByText("Leave empty to keep the current key")).toBeVisible();
+  await expect(dialog.getByLabel("App", { exact: true })).toBeDisabled();
+
+  // Only the name changes: no test needed.
+  await dialog.getByLabel("Name", { exact: true }).fill("Sonarr HD");
+  await expect(dialog.getByRole("button", { name: "Save" })).toBeEnabled();
+  // A new address must be tested first (against the stored key).
+  await dialog.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${sonarr.port}`);
+  await expect(dialog.getByRole("button", { name: "Save" })).toBeDisabled();
+  await dialog.getByRole("button", { name: "Test", exact: true }).click();
+  await expect(dialog.getByRole("alert")).toContainText("URL base");
+  await dialog.getByLabel("URL", { exact: true }).fill(sonarr.url);
+  await expect(dialog.getByRole("button", { name: "Save" })).toBeEnabled();
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(card(page, "Sonarr HD")).toContainText(`****${sonarrKey.slice(-4)}`);
+});
+
+test("a webhook registered from the card brings a Radarr download into the queue", async ({ page }) => {
+  await page.goto("/settings/connections");
+  const radarrCard = card(page, RADARR_NAME);
+  await expect(radarrCard.getByText("Not registered")).toBeVisible();
+  await radarrCard.getByRole("button", { name: "Register webhook" }).click();
+  const dialog = page.getByRole("dialog", { name: "Register webhook" });
+  const callback = dialog.getByLabel("Callback URL");
+  // No public URL configured: the browser's origin, which is how the fake (same machine) reaches the e2e server.
+  await expect(callback).toHaveValue(new URL(page.url()).origin);
+  await expect(dialog).toContainText("not localhost if Radarr runs in another container");
+  await page.screenshot({ path: `${SCREENSHOTS}/connections-register-webhook.png` });
+  await dialog.getByRole("button", { name: "Register webhook" }).click();
+  await expect(dialog).toBeHidden({ timeout: 30_000 });
+  await expect(radarrCard.getByText("Registered", { exact: true })).toBeVisible();
+  expect(radarrNotifications.list()).toHaveLength(1);
+  expect(radarrNotifications.testDeliveries.at(-1)?.status).toBe(200);
+
+  const path = "/movies/Webhook Movie (2024)/Webhook Movie (2024) WEBDL-2160p.mkv";
+  const deliveries = await radarrNotifications.deliver(downloadPayload("radarr", { fileId: 900_001, path, width: 3840, height: 2160 }), "onDownload");
+  expect(deliveries.map((delivery) => delivery.status)).toEqual([200]);
+
+  await page.reload();
+  await card(page, RADARR_NAME).getByText("Webhook deliveries").click();
+  const list = card(page, RADARR_NAME).getByRole("list", { name: "Webhook deliveries" });
+  await expect(list).toContainText("Download");
+  await expect(list).toContainText("Accepted");
+  await page.screenshot({ path: `${SCREENSHOTS}/connections-webhook-registered.png`, fullPage: true });
+
+  await page.goto(`/queue?q=${encodeURIComponent("Webhook Movie")}`);
+  await expectQueued(page, path);
+});
+
+test("deleting a connection can remove its webhook from Radarr first", async ({ page }) => {
+  await page.goto("/settings/connections");
+  await card(page, RADARR_NAME).getByRole("button", { name: `Delete ${RADARR_NAME}` }).click();
+  const dialog = page.getByRole("dialog", { name: `Delete "${RADARR_NAME}"?` });
+  const removeWebhook = dialog.getByRole("checkbox", { name: /Also remove the webhook from Radarr/ });
+  await expect(removeWebhook).toBeChecked();
+  await page.screenshot({ path: `${SCREENSHOTS}/connections-delete.png` });
+  await dialog.getByRole("button", { name: "Delete" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(card(page, RADARR_NAME)).toHaveCount(0);
+  expect(radarrNotifications.list()).toHaveLength(0);
+
+  // Its files stay in the queue.
+  await page.goto(`/queue?source=radarr&q=${encodeURIComponent("/Movie 1 (2020)/")}`);
+  await expectQueued(page, "/movies/Movie 1 (2020)/Movie 1 (2020) WEBDL-1080p.mkv");
+});
