@@ -23,7 +23,10 @@ export const CODEC_LABELS = {
   unknown: "Unknown",
 } as const satisfies Record<Codec, string>;
 
-/** Resolution buckets by frame height, for filters and statistics. */
+/**
+ * Resolution buckets by the frame's 16:9-equivalent height, so a 1920×800 scope film counts as
+ * 1080p (as the *arr apps call it), not 720p.
+ */
 export const RESOLUTION_BUCKETS = [
   { key: "2160p", label: "4K (2160p)", minHeight: 1800 },
   { key: "1440p", label: "1440p", minHeight: 1300 },
@@ -33,7 +36,14 @@ export const RESOLUTION_BUCKETS = [
 ] as const;
 export type ResolutionBucket = (typeof RESOLUTION_BUCKETS)[number]["key"] | "unknown";
 
-export function resolutionBucketOf(height: number | null | undefined): ResolutionBucket {
-  if (!height) return "unknown";
-  return RESOLUTION_BUCKETS.find((bucket) => height >= bucket.minHeight)?.key ?? "unknown";
+/** The height a 16:9 frame of this width would have, or the real height if taller. */
+export function effectiveHeight(width: number | null | undefined, height: number | null | undefined): number | null {
+  if (!height || height <= 0) return null;
+  return width && width * 9 > height * 16 ? Math.floor((width * 9) / 16) : height;
+}
+
+export function resolutionBucketOf(width: number | null | undefined, height: number | null | undefined): ResolutionBucket {
+  const h = effectiveHeight(width, height);
+  if (!h) return "unknown";
+  return RESOLUTION_BUCKETS.find((bucket) => h >= bucket.minHeight)?.key ?? "unknown";
 }

@@ -6,18 +6,20 @@ import { resolveDatabaseUrl } from "~/server/database-url";
 
 function createPrismaClient() {
   const url = resolveDatabaseUrl();
-  if (url.startsWith("file:")) enableWriteAheadLog(url.slice("file:".length));
+  if (url.startsWith("file:")) prepareDatabaseFile(url.slice("file:".length));
   return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
 }
 
 /**
- * WAL lets the UI read while a sync writes. The mode is stored in the database file, so setting it
- * once, synchronously, before Prisma opens the file, covers every later connection.
+ * Settings stored in the database file itself, applied synchronously before Prisma opens it:
+ * WAL lets the UI read while a sync writes; `optimize` refreshes the planner's statistics, without
+ * which filtered queue views at 100k rows pick poor indexes (≈ 150 ms once at that size).
  */
-function enableWriteAheadLog(filePath: string): void {
+function prepareDatabaseFile(filePath: string): void {
   const sqlite = new BetterSqlite3(filePath);
   try {
     sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("optimize = 0x10002");
   } finally {
     sqlite.close();
   }

@@ -36,15 +36,15 @@ test("adding a scan root rejects bad paths with a clear message and accepts a re
 
   await dialog.getByLabel("Name").fill("Library");
   await dialog.getByLabel("Path").fill("relative/folder");
-  await dialog.getByRole("button", { name: "Add" }).click();
+  await dialog.getByRole("button", { name: "Add", exact: true }).click();
   await expect(dialog.getByText(/absolute path/i)).toBeVisible();
 
   await dialog.getByLabel("Path").fill(path.join(library.root, "does-not-exist"));
-  await dialog.getByRole("button", { name: "Add" }).click();
+  await dialog.getByRole("button", { name: "Add", exact: true }).click();
   await expect(dialog.getByText(/does not exist/i)).toBeVisible();
 
   await dialog.getByLabel("Path").fill(library.root);
-  await dialog.getByRole("button", { name: "Add" }).click();
+  await dialog.getByRole("button", { name: "Add", exact: true }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole("group", { name: "Library" })).toBeVisible();
 });
@@ -52,8 +52,8 @@ test("adding a scan root rejects bad paths with a clear message and accepts a re
 test("scanning fills the queue, which filters and pages through every file", async ({ page }) => {
   await page.goto("/settings/scan-roots");
   const card = page.getByRole("group", { name: "Library" });
-  await card.getByRole("button", { name: "Scan" }).click();
-  await expect(card.getByRole("button", { name: "Scan" })).toBeEnabled({ timeout: 60_000 });
+  await card.getByRole("button", { name: "Scan", exact: true }).click();
+  await expect(card.getByRole("button", { name: "Scan", exact: true })).toBeEnabled({ timeout: 60_000 });
   await expect(card).toContainText("130");
   await page.screenshot({ path: "test-results/screenshots/scan-roots.png", fullPage: true });
 

@@ -195,7 +195,7 @@ describe("queue.list filters", () => {
       seed({ filePath: "/lib/Movies/Heat (1995).mkv", codec: "mpeg2", source: "radarr", connectionId: radarr.id, height: 1799 }),
       seed({ filePath: "/lib/TV/Show_1/S01E01.mkv", codec: "h264", source: "sonarr", height: 1080, status: "failed" }),
       seed({ filePath: "/lib/TV/Show%1/S01E02.mkv", codec: "h265", source: "scan", height: 720, status: "skipped" }),
-      seed({ filePath: "/lib/Old/tape.avi", codec: "mpeg4", source: "scan", height: 480 }),
+      seed({ filePath: "/lib/Old/tape.avi", codec: "mpeg4", source: "scan", width: 640, height: 480 }),
       seed({ filePath: "/lib/Old/unknown.ts", codec: "unknown", source: "scan", height: null, width: null }),
       seed({ filePath: "/lib/Gone/deleted.mkv", status: "removed" }),
     ]);
@@ -222,13 +222,20 @@ describe("queue.list filters", () => {
     expect(await paths({ codec: "h264", source: "sonarr", status: "failed", resolution: "1080p" })).toEqual(["/lib/TV/Show_1/S01E01.mkv"]);
   });
 
-  it("buckets resolutions in SQL exactly like resolutionBucketOf, at every boundary", async () => {
+  it("buckets resolutions in SQL exactly like resolutionBucketOf, at every boundary and for wide frames", async () => {
     await db.queueItem.deleteMany();
     const heights = [null, 0, 1, 599, 600, 899, 900, 1299, 1300, 1799, 1800, 4320];
-    await insert(heights.map((height, index) => seed({ filePath: `/h/${index}`, height })));
+    // Scope films: 16:9-equivalent height decides (1920×800 is 1080p, 3840×1600 is 4K), 4:3 keeps its height.
+    const frames: [number | null, number | null][] = [
+      ...heights.map((height): [number | null, number | null] => [null, height]),
+      [1920, 800], [3840, 1600], [1280, 534], [640, 480], [1998, 1080], [1066, 599],
+    ];
+    await insert(frames.map(([width, height], index) => seed({ filePath: `/h/${index}`, width, height })));
+    expect(resolutionBucketOf(1920, 800)).toBe("1080p");
+    expect(resolutionBucketOf(3840, 1600)).toBe("2160p");
     for (const resolution of RESOLUTION_FILTERS) {
       const { items } = await signedInCaller().queue.list({ resolution, sort: "oldest" });
-      const expected = heights.flatMap((height, index) => (resolutionBucketOf(height) === resolution ? [`/h/${index}`] : []));
+      const expected = frames.flatMap(([width, height], index) => (resolutionBucketOf(width, height) === resolution ? [`/h/${index}`] : []));
       expect(items.map((item) => item.filePath), resolution).toEqual(expected);
       expect(items.every((item) => item.resolution === resolution)).toBe(true);
     }

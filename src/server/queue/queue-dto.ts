@@ -44,7 +44,7 @@ export function toQueueItemDto(row: QueueItemRow): QueueItemDto {
     codecRaw: row.codecRaw,
     width: row.width,
     height: row.height,
-    resolution: resolutionBucketOf(row.height),
+    resolution: resolutionBucketOf(row.width, row.height),
     sizeBytes: row.sizeBytes,
     bitrate: row.bitrate,
     durationSeconds: row.durationSeconds,

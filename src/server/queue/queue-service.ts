@@ -1,4 +1,5 @@
 import "server-only";
+import { resolutionCondition } from "./resolution-sql";
 import { Prisma } from "~/generated/prisma/client";
 import { QUEUE_STATUSES, RESOLUTION_BUCKETS, type QueueStatus, type ResolutionBucket } from "~/lib/queue-enums";
 import type { QueueSort } from "~/lib/queue-list-options";
@@ -89,15 +90,6 @@ async function searchCondition(db: Database, search: string): Promise<Prisma.Sql
   return Number(probe?.matches ?? 0) < SELECTIVE_SEARCH_MATCHES
     ? Prisma.sql`"id" IN (SELECT "id" FROM "QueueItem" WHERE "filePath" LIKE ${pattern} ESCAPE '!')`
     : Prisma.sql`"filePath" LIKE ${pattern} ESCAPE '!'`;
-}
-
-/** The same buckets as resolutionBucketOf, as height ranges on the indexed column. */
-export function resolutionCondition(bucket: ResolutionBucket): Prisma.Sql {
-  if (bucket === "unknown") return Prisma.sql`("height" IS NULL OR "height" <= 0)`;
-  const index = RESOLUTION_BUCKETS.findIndex((candidate) => candidate.key === bucket);
-  const min = RESOLUTION_BUCKETS[index]!.minHeight;
-  const upper = index > 0 ? RESOLUTION_BUCKETS[index - 1]!.minHeight : null;
-  return upper === null ? Prisma.sql`"height" >= ${min}` : Prisma.sql`"height" >= ${min} AND "height" < ${upper}`;
 }
 
 function escapeLike(text: string): string {

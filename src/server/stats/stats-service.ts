@@ -1,4 +1,5 @@
 import "server-only";
+import { resolutionBucketSql } from "~/server/queue/resolution-sql";
 import { Prisma } from "~/generated/prisma/client";
 import { CODECS, QUEUE_SOURCES, QUEUE_STATUSES, RESOLUTION_BUCKETS, type Codec, type QueueSource, type QueueStatus, type ResolutionBucket } from "~/lib/queue-enums";
 import { enumValueOr } from "~/lib/enum-value";
@@ -104,12 +105,6 @@ export async function statsSummary(db: Database, input: StatsSummaryInput): Prom
     privateItemCount,
     includesPrivate: input.includePrivate,
   };
-}
-
-/** resolutionBucketOf, in SQL, so grouping happens in the database. */
-function resolutionBucketSql(): Prisma.Sql {
-  const branches = RESOLUTION_BUCKETS.map((bucket) => Prisma.sql`WHEN "height" >= ${bucket.minHeight} THEN ${bucket.key}`);
-  return Prisma.sql`CASE ${Prisma.join(branches, " ")} ELSE 'unknown' END`;
 }
 
 function emptyGroup(): StatsGroup {
