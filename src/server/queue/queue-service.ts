@@ -1,7 +1,7 @@
 import "server-only";
 import { resolutionCondition } from "./resolution-sql";
 import { Prisma } from "~/generated/prisma/client";
-import { QUEUE_STATUSES, RESOLUTION_BUCKETS, type QueueStatus, type ResolutionBucket } from "~/lib/queue-enums";
+import { QUEUE_STATUSES, type QueueStatus } from "~/lib/queue-enums";
 import type { QueueSort } from "~/lib/queue-list-options";
 import type { Database } from "~/server/db";
 import { encodeCursor, type QueueCursor } from "./queue-cursor";

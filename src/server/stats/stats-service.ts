@@ -1,6 +1,5 @@
 import "server-only";
 import { resolutionBucketSql } from "~/server/queue/resolution-sql";
-import { Prisma } from "~/generated/prisma/client";
 import { CODECS, QUEUE_SOURCES, QUEUE_STATUSES, RESOLUTION_BUCKETS, type Codec, type QueueSource, type QueueStatus, type ResolutionBucket } from "~/lib/queue-enums";
 import { enumValueOr } from "~/lib/enum-value";
 import type { Database } from "~/server/db";
