@@ -176,7 +176,10 @@ export async function startFakeArr(options: FakeArrOptions): Promise<FakeArrServ
       }
     }
     buffer += "]";
-    if (await write(buffer)) response.end();
+    // The last piece and the end of the body in one write: two small writes would meet Nagle's
+    // algorithm and the client's delayed ACK (a 40 ms stall per answer).
+    if (stallAfter !== undefined && sent + Buffer.byteLength(buffer) >= stallAfter) await write(buffer);
+    else response.end(buffer);
   }
 
   function systemStatus(): JsonObject {
@@ -291,6 +294,7 @@ export async function startFakeArr(options: FakeArrOptions): Promise<FakeArrServ
   const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener);
   // Raw TCP sockets (TLS ones included), so stop() can end hanging answers and refused handshakes.
   server.on("connection", (socket: Socket) => {
+    socket.setNoDelay(true);
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });

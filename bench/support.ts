@@ -1,0 +1,45 @@
+import { spawn, spawnSync } from "node:child_process";
+import readline from "node:readline";
+
+/**
+ * Shared plumbing for benchmarks. They run Optimizarr's server modules outside Next, which needs
+ * the `react-server` export condition (the `server-only` guard package resolves to a no-op under
+ * it); a bench started without it re-runs itself with it.
+ */
+export function runWithServerConditions(): boolean {
+  if (process.execArgv.some((arg) => arg.includes("react-server"))) return true;
+  const result = spawnSync(process.execPath, [...process.execArgv, "--conditions=react-server", ...process.argv.slice(1)], { stdio: "inherit" });
+  process.exitCode = result.status ?? 1;
+  return false;
+}
+
+/** Peak resident memory while `work` runs, sampled every 50 ms. */
+export async function measure<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; peakRssBytes: number; peakHeapBytes: number }> {
+  let peakRssBytes = process.memoryUsage().rss;
+  let peakHeapBytes = process.memoryUsage().heapUsed;
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    peakRssBytes = Math.max(peakRssBytes, usage.rss);
+    peakHeapBytes = Math.max(peakHeapBytes, usage.heapUsed);
+  }, 50);
+  const start = performance.now();
+  try {
+    const result = await work();
+    return { result, ms: performance.now() - start, peakRssBytes, peakHeapBytes };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+/** Starts a script in its own process (so its CPU and memory don't count as ours) and reads the first JSON line it prints. */
+export async function startHelperProcess<T>(script: string, args: string[]): Promise<{ info: T; stop: () => void }> {
+  const child = spawn(process.execPath, [...process.execArgv, script, ...args], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = readline.createInterface({ input: child.stdout });
+  const info = await new Promise<T>((resolve, reject) => {
+    lines.once("line", (line) => resolve(JSON.parse(line) as T));
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return { info, stop: () => child.kill("SIGTERM") };
+}

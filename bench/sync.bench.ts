@@ -1,0 +1,87 @@
+/**
+ * Library sync at scale: a fake Sonarr with 2,000 series × 50 episode files (100k files, one
+ * request per series) and a fake Radarr with 20,000 movies (one ~50 MB streamed answer), each
+ * synced into a fresh SQLite database, then synced again (everything unchanged).
+ *
+ * Measures wall time, files per second and peak RSS of the syncing process (the fakes run in a
+ * process of their own). Target: 100k episode files well under a minute, memory flat.
+ *
+ *   npx tsx bench/sync.bench.ts [series=2000] [episodesPerSeries=50] [movies=20000]
+ *   npm run bench   (all benches)
+ */
+import fs from "node:fs";
+import { createTestDataDir } from "../tests/support/test-database";
+import { measure, mib, runWithServerConditions, startHelperProcess } from "./support";
+
+async function main(): Promise<void> {
+  const [series = 2_000, episodes = 50, movies = 20_000] = process.argv.slice(2).map(Number);
+
+  // A private database and data dir, set before any server module reads the environment.
+  const { dataDir, databaseUrl } = createTestDataDir("optimizarr-bench-");
+  Object.assign(process.env, { DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: "warn", LOG_TO_FILE: "false", NODE_ENV: "production" });
+  delete process.env.SECRET_KEY;
+
+  const fakes = await startHelperProcess<{ sonarr: string; radarr: string; apiKey: string }>("bench/fake-arr-process.ts", [
+    String(series),
+    String(episodes),
+    String(movies),
+  ]);
+  const { db } = await import("~/server/db");
+  const { createConnection } = await import("~/server/connections/connection-service");
+  const { startSync, waitForSyncRun, getSyncRun } = await import("~/server/connections/sync");
+
+  const syncOnce = async (connectionId: number) => {
+    const { runId } = await startSync(db, connectionId, "manual");
+    await waitForSyncRun(runId);
+    const run = await getSyncRun(db, runId);
+    if (run?.status !== "succeeded") throw new Error(`sync ${run?.status}: ${run?.error}`);
+    return run;
+  };
+
+  const rows: string[][] = [["library", "run", "files", "wall", "files/s", "added", "unchanged", "peak RSS", "peak heap"]];
+  try {
+    const baseline = process.memoryUsage().rss;
+    for (const [app, url, label] of [
+      ["sonarr", fakes.info.sonarr, `Sonarr ${series.toLocaleString("en")} series × ${episodes}`],
+      ["radarr", fakes.info.radarr, `Radarr ${movies.toLocaleString("en")} movies`],
+    ] as const) {
+      const { connection } = await createConnection(db, {
+        name: label,
+        appType: app,
+        baseUrl: url,
+        apiKey: fakes.info.apiKey,
+        pathMappings: [{ remote: app === "sonarr" ? "/tv" : "/movies", local: `/mnt/media/${app}` }],
+      });
+      for (const runLabel of ["first", "again"]) {
+        const { result: run, ms, peakRssBytes, peakHeapBytes } = await measure(() => syncOnce(connection.id));
+        rows.push([
+          label,
+          runLabel,
+          run.processed.toLocaleString("en"),
+          `${(ms / 1000).toFixed(1)} s`,
+          Math.round(run.processed / (ms / 1000)).toLocaleString("en"),
+          run.added.toLocaleString("en"),
+          run.unchanged.toLocaleString("en"),
+          mib(peakRssBytes),
+          mib(peakHeapBytes),
+        ]);
+      }
+    }
+    const total = await db.queueItem.count();
+    console.log(`\nsync.bench — baseline RSS ${mib(baseline)}, ${total.toLocaleString("en")} queue items written\n`);
+    const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+    for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join("  "));
+    console.log("");
+  } finally {
+    fakes.stop();
+    await db.$disconnect();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (runWithServerConditions()) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
