@@ -4,13 +4,13 @@ import { startFakeArr, sonarrLibrary, type FakeArrServer } from "../fakes/arr-fa
 import { fakeEpisodeFile, generateRadarrLibrary } from "../fakes/arr-library";
 import { downloadPayload, installFakeNotifications, type FakeNotifications } from "../fakes/arr-notifications";
 import { selfSignedCertificate } from "../fakes/certificates";
-import { startThrottlingProxy, type ThrottlingProxy } from "./support/throttling-proxy";
+import { startGatedProxy, type GatedProxy } from "./support/gated-proxy";
 
 /**
  * Settings → Connections against fake Sonarr/Radarr servers running in this test process on
  * 127.0.0.1 (the Optimizarr server process reaches them over loopback, as it would reach a real
- * Sonarr on the LAN). Radarr sits behind a throttling proxy so its 5,000-movie library takes a few
- * seconds to sync and the progress can be watched.
+ * Sonarr on the LAN). Radarr sits behind a proxy that holds its 5,000-movie answer halfway, so the
+ * sync's progress can be watched without racing a timer.
  */
 test.describe.configure({ mode: "serial" });
 
@@ -26,7 +26,7 @@ const radarrKey = randomBytes(16).toString("hex");
 const sonarrKey = randomBytes(16).toString("hex");
 
 let radarr: FakeArrServer;
-let radarrProxy: ThrottlingProxy;
+let radarrProxy: GatedProxy;
 let radarrNotifications: FakeNotifications;
 let sonarr: FakeArrServer;
 let httpsSonarr: FakeArrServer;
@@ -34,7 +34,8 @@ let httpsSonarr: FakeArrServer;
 test.beforeAll(async () => {
   radarr = await startFakeArr({ app: "radarr", apiKey: radarrKey, version: RADARR_VERSION, library: { movies: generateRadarrLibrary(MOVIES) } });
   radarrNotifications = installFakeNotifications(radarr);
-  radarrProxy = await startThrottlingProxy({ target: radarr.origin, slow: (path) => path === "/api/v3/movie", chunkBytes: 64 * 1024, intervalMs: 40 });
+  // About 2 KB a movie: the first 3,000 or so get through, so one 2,000-file batch is written before the hold.
+  radarrProxy = await startGatedProxy({ target: radarr.origin, hold: (path) => path === "/api/v3/movie", holdAfterBytes: 6_000_000 });
   sonarr = await startFakeArr({
     app: "sonarr",
     apiKey: sonarrKey,
@@ -143,8 +144,10 @@ test("syncing Radarr shows progress, announces the result and fills the queue", 
   const radarrCard = card(page, RADARR_NAME);
   await radarrCard.getByRole("button", { name: "Sync", exact: true }).click();
   await expect(radarrCard.getByRole("progressbar", { name: "Sync of Radarr" })).toBeVisible();
-  await expect(radarrCard.getByText(/Importing [\d,]+ movies…/)).toBeVisible({ timeout: 20_000 });
+  await expect(radarrCard.getByText(/Importing [1-9][\d,]* movies…/)).toBeVisible({ timeout: 20_000 });
+  await expect(radarrCard.getByRole("button", { name: "Syncing…" })).toBeDisabled();
   await page.screenshot({ path: `${SCREENSHOTS}/connections-sync-progress.png` });
+  radarrProxy.release();
 
   const added = (MOVIES - MOVIES_SKIPPED).toLocaleString("en-US");
   const skipped = MOVIES_SKIPPED.toLocaleString("en-US");
@@ -228,11 +231,31 @@ test("editing keeps the stored key unless a new one is typed; a changed URL must
   await expect(dialog.getByRole("button", { name: "Save" })).toBeDisabled();
   await dialog.getByRole("button", { name: "Test", exact: true }).click();
   await expect(dialog.getByRole("alert")).toContainText("URL base");
+  await page.screenshot({ path: `${SCREENSHOTS}/connections-edit.png` });
   await dialog.getByLabel("URL", { exact: true }).fill(sonarr.url);
   await expect(dialog.getByRole("button", { name: "Save" })).toBeEnabled();
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog).toBeHidden();
   await expect(card(page, "Sonarr HD")).toContainText(`****${sonarrKey.slice(-4)}`);
+});
+
+test("a connection that starts failing shows a warning on its card until it recovers", async ({ page }) => {
+  await page.goto("/settings/connections");
+  const sonarrCard = card(page, "Sonarr HD");
+  await expect(sonarrCard.getByRole("alert")).toHaveCount(0);
+
+  sonarr.setBehaviour({ respondWith: "server-error" });
+  await sonarrCard.getByRole("button", { name: "Test", exact: true }).click();
+  await expect(page.getByText("Sonarr HD: test failed")).toBeVisible();
+  const warning = sonarrCard.getByRole("alert");
+  await expect(warning).toContainText("Unexpected answer");
+  await expect(warning).toContainText("Sonarr answered 500");
+  await page.screenshot({ path: `${SCREENSHOTS}/connections-failing.png`, fullPage: true });
+
+  sonarr.setBehaviour({ respondWith: "normal" });
+  await sonarrCard.getByRole("button", { name: "Test", exact: true }).click();
+  await expect(page.getByText(`Connected to Sonarr ${SONARR_VERSION}`)).toBeVisible();
+  await expect(sonarrCard.getByRole("alert")).toHaveCount(0);
 });
 
 test("a webhook registered from the card brings a Radarr download into the queue", async ({ page }) => {

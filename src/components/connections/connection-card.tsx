@@ -128,8 +128,7 @@ export function ConnectionCard({ connection, supportedApps, publicUrl }: { conne
           <Fact label="Automatic sync">
             {syncIntervalLabel(connection.syncIntervalMinutes)}
             {connection.nextSyncAt ? (
-              <span className="text-muted">
-                {" "}
+              <span className="ml-1 text-muted">
                 · next{" "}
                 <time dateTime={connection.nextSyncAt.toISOString()} suppressHydrationWarning>
                   {connection.nextSyncAt.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })}

@@ -1,8 +1,10 @@
+"use client";
+
+import { useEffect, useRef } from "react";
 import { formatNumber } from "~/lib/format";
-import { cn } from "~/lib/utils";
 import type { SyncRun } from "./use-connection-sync";
 
-/** "Importing 1,247 of 20,000 movies…" with a bar; Radarr never says how many up front, so the bar runs without an end until it's done. */
+/** "Importing 1,247 of 20,000 movies…" with a bar; Radarr never says how many up front, so then the bar sweeps without an end until it's done. */
 export function SyncProgress({ run, itemNoun, appLabel }: { run: SyncRun; itemNoun: string; appLabel: string }) {
   const percent = run.totalKnown && run.total > 0 ? Math.min(100, Math.round((run.processed / run.total) * 100)) : null;
   const heading =
@@ -25,7 +27,7 @@ export function SyncProgress({ run, itemNoun, appLabel }: { run: SyncRun; itemNo
         aria-valuenow={run.totalKnown ? run.processed : undefined}
         className="h-2 overflow-hidden rounded-full bg-surface-raised"
       >
-        <div className={cn("h-full rounded-full bg-primary transition-[width]", percent === null && "w-full animate-pulse bg-primary/60")} style={percent !== null ? { width: `${percent}%` } : undefined} />
+        {percent !== null ? <div className="h-full rounded-full bg-primary transition-[width]" style={{ width: `${percent}%` }} /> : <SweepingBar />}
       </div>
       <p className="text-xs tabular-nums text-muted">
         {formatNumber(run.added)} added · {formatNumber(run.updated)} updated · {formatNumber(run.skipped)} skipped (already in the target codec)
@@ -33,4 +35,16 @@ export function SyncProgress({ run, itemNoun, appLabel }: { run: SyncRun; itemNo
       </p>
     </div>
   );
+}
+
+/** An indeterminate bar: a segment sweeping across (Web Animations, so no global keyframes are needed); still for reduced motion. */
+function SweepingBar() {
+  const bar = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = bar.current;
+    if (!element || typeof element.animate !== "function" || window.matchMedia("(prefers-reduced-motion: reduce)").matches) return;
+    const animation = element.animate([{ transform: "translateX(-100%)" }, { transform: "translateX(300%)" }], { duration: 1_400, iterations: Infinity, easing: "ease-in-out" });
+    return () => animation.cancel();
+  }, []);
+  return <div ref={bar} className="h-full w-1/3 rounded-full bg-primary" />;
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useEffect, useRef } from "react";
 import { CircleCheckIcon, CircleXIcon, ShieldAlertIcon } from "lucide-react";
 import { Button } from "~/components/ui/button";
 import { Spinner } from "~/components/ui/states";
@@ -13,9 +14,15 @@ export type TestResult = RouterOutputs["connections"]["test"];
  * message. For an untrusted certificate it shows what was presented and offers to trust exactly it.
  */
 export function TestResultPanel({ result, onTrustCertificate, trusting }: { result: TestResult; onTrustCertificate?: (sha256: string) => void; trusting?: boolean }) {
+  // In a long form the answer may land below the fold: bring it into view (clear of the sticky footer).
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // A statement, not an expression: newer browsers return a Promise here, which React would take for a cleanup.
+    void panel.current?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }, [result]);
   if (result.ok) {
     return (
-      <div role="status" className="flex items-start gap-2 rounded-md border border-success/40 bg-success/10 p-3 text-sm">
+      <div ref={panel} role="status" className="flex scroll-mb-24 items-start gap-2 rounded-md border border-success/40 bg-success/10 p-3 text-sm">
         <CircleCheckIcon className="mt-0.5 size-4 shrink-0 text-success" />
         <span>
           Connected to <strong>{result.appName}</strong> {result.version}
@@ -26,7 +33,7 @@ export function TestResultPanel({ result, onTrustCertificate, trusting }: { resu
   }
   const certificate = result.category === "tls" ? result.certificate : null;
   return (
-    <div role="alert" className="flex flex-col gap-3 rounded-md border border-danger/40 bg-danger/10 p-3 text-sm">
+    <div ref={panel} role="alert" className="flex scroll-mb-24 flex-col gap-3 rounded-md border border-danger/40 bg-danger/10 p-3 text-sm">
       <div className="flex items-start gap-2">
         <CircleXIcon className="mt-0.5 size-4 shrink-0 text-danger" />
         <div className="flex flex-col gap-0.5">
