@@ -269,6 +269,17 @@ test("a webhook registered from the card brings a Radarr download into the queue
   await expect(callback).toHaveValue(new URL(page.url()).origin);
   await expect(dialog).toContainText("not localhost if Radarr runs in another container");
   await page.screenshot({ path: `${SCREENSHOTS}/connections-register-webhook.png` });
+
+  // Radarr tests the callback before saving: an address it can't reach is refused with its reason.
+  await callback.fill("http://127.0.0.1:9");
+  await dialog.getByRole("button", { name: "Register webhook" }).click();
+  const refusal = dialog.getByRole("alert");
+  await expect(refusal).toContainText("Radarr could not deliver its test message to http://127.0.0.1:9/api/webhooks/radarr", { timeout: 30_000 });
+  await expect(refusal).toContainText("Unable to send test message");
+  await page.screenshot({ path: `${SCREENSHOTS}/connections-register-webhook-refused.png` });
+  expect(radarrNotifications.list()).toHaveLength(0);
+
+  await callback.fill(new URL(page.url()).origin);
   await dialog.getByRole("button", { name: "Register webhook" }).click();
   await expect(dialog).toBeHidden({ timeout: 30_000 });
   await expect(radarrCard.getByText("Registered", { exact: true })).toBeVisible();

@@ -114,16 +114,11 @@ function RegisterWebhookForm({ connection, publicUrl, onDone }: { connection: Co
         </p>
       ) : null}
       {formError ? (
-        <div role="alert" className="flex flex-col gap-1 rounded-md border border-danger/40 bg-danger/10 p-3 text-sm">
-          <span>
-            {formError.category ? <span className="font-medium text-danger">{failureCategoryLabel(formError.category)}: </span> : null}
-            {formError.message}
-          </span>
-          <span className="text-xs text-muted">
-            {connection.appLabel} tests the callback before saving it. If it can&apos;t reach it, the usual cause is a <code className="font-mono">localhost</code> address seen from
-            another container: use an address {connection.appLabel} can reach.
-          </span>
-        </div>
+        // The server's message quotes what the app said and the usual cause (a localhost URL seen from another container).
+        <p role="alert" className="rounded-md border border-danger/40 bg-danger/10 p-3 text-sm">
+          {formError.category ? <span className="font-medium text-danger">{failureCategoryLabel(formError.category)}: </span> : null}
+          {formError.message}
+        </p>
       ) : null}
       <div className="flex justify-end gap-2">
         <Button type="button" variant="ghost" onClick={onDone} disabled={isSubmitting}>
