@@ -1,5 +1,5 @@
 import "server-only";
-import { Prisma } from "~/generated/prisma/client";
+import { Prisma, type QueueItem } from "~/generated/prisma/client";
 import type { Codec, QueueSource, QueueStatus } from "~/lib/queue-enums";
 import type { Database } from "~/server/db";
 import type { TargetCodec } from "~/server/settings/general-settings";
@@ -47,16 +47,20 @@ export function addCounts(into: UpsertCounts, more: UpsertCounts): UpsertCounts 
   return into;
 }
 
-const STATEMENT_ROWS = 400; // 20 columns × 400 rows stays far below SQLite's 32,766 bound parameters.
+/**
+ * Rows per statement. Each statement binds ONE parameter — the rows as a JSON array unpacked by
+ * SQLite's json_each — because binding thousands of parameters through Prisma costs far more than
+ * the write itself (100k rows: ~20 s with one parameter per value, a few seconds like this).
+ */
+const STATEMENT_ROWS = 2_000;
 /** Statuses a changed file may be moved out of; encoding/done/failed belong to the encoder. */
 const RECOMPUTABLE_STATUSES: readonly string[] = ["queued", "skipped", "removed"] satisfies QueueStatus[];
 
-type ExistingRow = Prisma.QueueItemGetPayload<{ select: typeof existingSelect }>;
-const existingSelect = {
-  filePath: true, sizeBytes: true, codec: true, codecRaw: true, width: true, height: true, bitrate: true,
-  durationSeconds: true, qualitySource: true, status: true, source: true, connectionId: true, externalId: true,
-  private: true, fileModifiedAt: true,
-} as const;
+const EXISTING_COLUMNS = [
+  "filePath", "sizeBytes", "codec", "codecRaw", "width", "height", "bitrate", "durationSeconds", "qualitySource",
+  "status", "source", "connectionId", "externalId", "private", "fileModifiedAt",
+] as const;
+type ExistingRow = Pick<QueueItem, (typeof EXISTING_COLUMNS)[number]>;
 
 interface Row extends QueueItemInput {
   status: QueueStatus;
@@ -74,7 +78,7 @@ export async function upsertQueueItems(db: Database, inputs: readonly QueueItemI
     async (tx) => {
       for (let start = 0; start < paths.length; start += STATEMENT_ROWS) {
         const chunk = paths.slice(start, start + STATEMENT_ROWS);
-        const existing = new Map((await tx.queueItem.findMany({ where: { filePath: { in: chunk } }, select: existingSelect })).map((row) => [row.filePath, row]));
+        const existing = new Map((await tx.$queryRaw<ExistingRow[]>(existingRowsStatement(chunk))).map((row) => [row.filePath, row]));
         const rows: Row[] = [];
         for (const path of chunk) {
           const input = byPath.get(path)!;
@@ -162,25 +166,42 @@ function sqlDate(date: Date | null): string | null {
   return date ? date.toISOString().replace("Z", "+00:00") : null;
 }
 
+function existingRowsStatement(paths: readonly string[]): Prisma.Sql {
+  const columns = Prisma.raw(EXISTING_COLUMNS.map((column) => `"${column}"`).join(", "));
+  return Prisma.sql`SELECT ${columns} FROM "QueueItem" WHERE "filePath" IN (SELECT value FROM json_each(${JSON.stringify(paths)}))`;
+}
+
+/** Column → how a Row's value travels in the JSON parameter. */
+const WRITE_COLUMNS = {
+  filePath: (row: Row) => row.filePath,
+  sizeBytes: (row: Row) => Number(row.sizeBytes), // exact up to 8 PiB per file
+  codec: (row: Row) => row.codec,
+  codecRaw: (row: Row) => row.codecRaw,
+  width: (row: Row) => row.width,
+  height: (row: Row) => row.height,
+  bitrate: (row: Row) => row.bitrate,
+  durationSeconds: (row: Row) => row.durationSeconds,
+  qualitySource: (row: Row) => row.qualitySource,
+  status: (row: Row) => row.status,
+  statusReason: (row: Row) => row.statusReason,
+  source: (row: Row) => row.source,
+  connectionId: (row: Row) => row.connectionId,
+  externalId: (row: Row) => row.externalId,
+  private: (row: Row) => (row.private ? 1 : 0),
+  estimatedSavingsBytes: (row: Row) => Number(row.estimatedSavingsBytes),
+  fileModifiedAt: (row: Row) => sqlDate(row.fileModifiedAt),
+} satisfies Record<string, (row: Row) => string | number | null>;
+const WRITE_COLUMN_NAMES = Object.keys(WRITE_COLUMNS) as (keyof typeof WRITE_COLUMNS)[];
+
 function upsertStatement(rows: readonly Row[]): Prisma.Sql {
   const now = sqlDate(new Date());
-  const values = rows.map(
-    (row) => Prisma.sql`(${row.filePath}, ${row.sizeBytes}, ${row.codec}, ${row.codecRaw}, ${row.width}, ${row.height}, ${row.bitrate},
-      ${row.durationSeconds}, ${row.qualitySource}, ${row.status}, ${row.statusReason}, ${row.source}, ${row.connectionId}, ${row.externalId},
-      ${row.private}, ${row.estimatedSavingsBytes}, ${sqlDate(row.fileModifiedAt)}, ${now}, ${now})`,
-  );
-  // ON CONFLICT … DO UPDATE is valid in both SQLite and PostgreSQL.
+  const payload = JSON.stringify(rows.map((row) => WRITE_COLUMN_NAMES.map((column) => WRITE_COLUMNS[column](row))));
+  const columns = WRITE_COLUMN_NAMES.map((column) => `"${column}"`).join(", ");
+  const extracted = WRITE_COLUMN_NAMES.map((_, index) => `value ->> ${index}`).join(", ");
+  const updates = WRITE_COLUMN_NAMES.filter((column) => column !== "filePath").map((column) => `"${column}" = excluded."${column}"`).join(", ");
+  // SQLite: json_each unpacks the rows; `WHERE true` keeps ON CONFLICT unambiguous after a SELECT.
   return Prisma.sql`
-    INSERT INTO "QueueItem" ("filePath", "sizeBytes", "codec", "codecRaw", "width", "height", "bitrate",
-      "durationSeconds", "qualitySource", "status", "statusReason", "source", "connectionId", "externalId",
-      "private", "estimatedSavingsBytes", "fileModifiedAt", "createdAt", "updatedAt")
-    VALUES ${Prisma.join(values)}
-    ON CONFLICT ("filePath") DO UPDATE SET
-      "sizeBytes" = excluded."sizeBytes", "codec" = excluded."codec", "codecRaw" = excluded."codecRaw",
-      "width" = excluded."width", "height" = excluded."height", "bitrate" = excluded."bitrate",
-      "durationSeconds" = excluded."durationSeconds", "qualitySource" = excluded."qualitySource",
-      "status" = excluded."status", "statusReason" = excluded."statusReason", "source" = excluded."source",
-      "connectionId" = excluded."connectionId", "externalId" = excluded."externalId", "private" = excluded."private",
-      "estimatedSavingsBytes" = excluded."estimatedSavingsBytes", "fileModifiedAt" = excluded."fileModifiedAt",
-      "updatedAt" = excluded."updatedAt"`;
+    INSERT INTO "QueueItem" (${Prisma.raw(columns)}, "createdAt", "updatedAt")
+    SELECT ${Prisma.raw(extracted)}, ${now}, ${now} FROM json_each(${payload}) WHERE true
+    ON CONFLICT ("filePath") DO UPDATE SET ${Prisma.raw(updates)}, "updatedAt" = excluded."updatedAt"`;
 }
