@@ -104,9 +104,10 @@ function ConnectionForm({
 }) {
   const editing = mode.kind === "edit" ? mode.connection : null;
   const utils = api.useUtils();
-  const test = api.connections.test.useMutation();
-  const create = api.connections.create.useMutation();
-  const update = api.connections.update.useMutation();
+  // Calls that carry an API key go through the plain client, not useMutation: the mutation cache
+  // would keep the key (as input, and create's answer) in memory for minutes after the dialog closed.
+  const { client } = utils;
+  const [testing, setTesting] = useState(false);
   const [trustedCert, setTrustedCert] = useState<string | null>(editing?.trustedCertSha256 ?? null);
   const [tested, setTested] = useState<{ identity: string; result: TestResult } | null>(null);
   const [formError, setFormError] = useState<{ message: string; category: string | null } | null>(null);
@@ -143,8 +144,9 @@ function ConnectionForm({
     if (!url.success) return;
     const key = values.apiKey.trim();
     const testedIdentity = testIdentity({ appType: values.appType, baseUrl: values.baseUrl, apiKey: values.apiKey, trustedCertSha256: certificate });
+    setTesting(true);
     try {
-      const result = await test.mutateAsync(
+      const result = await client.connections.test.mutate(
         editing
           ? { id: editing.id, baseUrl: url.data, trustedCertSha256: certificate, ...(key ? { apiKey: key } : {}) }
           : { appType: values.appType, baseUrl: url.data, apiKey: key, trustedCertSha256: certificate },
@@ -155,6 +157,8 @@ function ConnectionForm({
     } catch (error) {
       setTested(null);
       setFormError({ message: errorMessageOf(error), category: categoryOf(error) });
+    } finally {
+      setTesting(false);
     }
   };
 
@@ -182,13 +186,13 @@ function ConnectionForm({
     };
     try {
       if (editing) {
-        await update.mutateAsync({ id: editing.id, ...settings, ...(values.apiKey ? { apiKey: values.apiKey } : {}) });
+        await client.connections.update.mutate({ id: editing.id, ...settings, ...(values.apiKey ? { apiKey: values.apiKey } : {}) });
         await utils.connections.list.invalidate();
         toast.success(`Saved ${values.name}`);
         onDone();
       } else {
         if (!values.apiKey) return;
-        const result = await create.mutateAsync({ ...settings, appType: values.appType, apiKey: values.apiKey });
+        const result = await client.connections.create.mutate({ ...settings, appType: values.appType, apiKey: values.apiKey });
         await utils.connections.list.invalidate();
         onCreated({ name: result.connection.name, apiKey: result.apiKey });
       }
@@ -298,7 +302,7 @@ function ConnectionForm({
       ) : null}
 
       {currentResult ? (
-        <TestResultPanel result={currentResult} onTrustCertificate={trustCertificate} trusting={test.isPending} />
+        <TestResultPanel result={currentResult} onTrustCertificate={trustCertificate} trusting={testing} />
       ) : tested && needsTest ? (
         <p className="text-xs text-muted">The address, key or certificate changed since the last test: test again before saving.</p>
       ) : null}
@@ -334,15 +338,15 @@ function ConnectionForm({
 
       {/* Stays in view while the form scrolls, so Test and Save are always at hand. */}
       <div className="sticky -bottom-6 -mx-6 -mb-6 flex flex-wrap items-center justify-between gap-3 border-t border-border bg-surface px-6 py-4">
-        <Button type="button" onClick={() => void runTest(trustedCert)} disabled={test.isPending || isSubmitting}>
-          {test.isPending ? <Spinner /> : <FlaskConicalIcon />} Test
+        <Button type="button" onClick={() => void runTest(trustedCert)} disabled={testing || isSubmitting}>
+          {testing ? <Spinner /> : <FlaskConicalIcon />} Test
         </Button>
         <div className="flex items-center gap-3">
           {!canSave ? <span className="text-xs text-muted">Test the connection to enable Save</span> : null}
           <Button type="button" variant="ghost" onClick={onDone} disabled={isSubmitting}>
             Cancel
           </Button>
-          <Button type="submit" variant="primary" disabled={!canSave || isSubmitting || test.isPending} title={canSave ? undefined : "Test the connection first"}>
+          <Button type="submit" variant="primary" disabled={!canSave || isSubmitting || testing} title={canSave ? undefined : "Test the connection first"}>
             {isSubmitting ? <Spinner /> : null} Save
           </Button>
         </div>
