@@ -1,4 +1,4 @@
-import type { Codec } from "~/lib/queue-enums";
+import type { MediaFacts } from "~/server/media/media-facts";
 import type { ConnectionError, Result } from "./errors";
 import type { QualitySource } from "./quality";
 
@@ -6,20 +6,12 @@ import type { QualitySource } from "./quality";
  * What every app client offers, whatever protocol it speaks: a test, and its library as a stream
  * of normalised files. Sync, enrichment and the benchmark only ever see this interface.
  */
-export interface LibraryFile {
+export interface LibraryFile extends MediaFacts {
   /** Stable id within the connection: "movieFile:12", "episodeFile:345". */
   externalId: string;
   /** Absolute path as the app sees it (before path mapping). */
   remotePath: string;
   sizeBytes: bigint;
-  codec: Codec;
-  /** The app's own spelling, e.g. "x265"; null when the file was never scanned. */
-  codecRaw: string | null;
-  width: number | null;
-  height: number | null;
-  /** Video bits per second; null when unknown (the apps report 0 then). */
-  bitrate: number | null;
-  durationSeconds: number | null;
   qualitySource: QualitySource | null;
   qualityModifier: string | null;
   dateAdded: Date | null;

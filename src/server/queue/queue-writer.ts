@@ -2,6 +2,7 @@ import "server-only";
 import { Prisma, type QueueItem } from "~/generated/prisma/client";
 import type { Codec, QueueSource, QueueStatus } from "~/lib/queue-enums";
 import type { Database } from "~/server/db";
+import type { MediaFacts } from "~/server/media/media-facts";
 import type { TargetCodec } from "~/server/settings/general-settings";
 import { estimateSavingsBytes, isAlreadyEfficient } from "./savings";
 
@@ -9,15 +10,9 @@ import { estimateSavingsBytes, isAlreadyEfficient } from "./savings";
  * The one way files enter the queue (scans, syncs, webhooks): batched add-or-update keyed by path.
  * One transaction per call, a few multi-row statements per 400 files; never one INSERT per row.
  */
-export interface QueueItemInput {
+export interface QueueItemInput extends MediaFacts {
   filePath: string;
   sizeBytes: bigint;
-  codec: Codec;
-  codecRaw: string | null;
-  width: number | null;
-  height: number | null;
-  bitrate: number | null;
-  durationSeconds: number | null;
   qualitySource: string | null;
   source: QueueSource;
   connectionId: number | null;

@@ -2,8 +2,8 @@ import "server-only";
 import { execFile } from "node:child_process";
 import { z } from "zod";
 import { env } from "~/env";
-import type { Codec } from "~/lib/queue-enums";
 import { normaliseCodec, parseRunTime } from "~/server/media/codec";
+import type { MediaFacts } from "~/server/media/media-facts";
 
 /**
  * ffprobe is optional: with it scans learn codec, resolution, bitrate and duration; without it files
@@ -76,16 +76,6 @@ export async function isFfprobeAvailable(): Promise<boolean> {
 // ---------------------------------------------------------------------------------------------
 // Parsing
 
-export interface ProbeFacts {
-  codec: Codec;
-  codecRaw: string | null;
-  width: number | null;
-  height: number | null;
-  /** Video bitrate in bits per second. */
-  bitrate: number | null;
-  durationSeconds: number | null;
-}
-
 const numericString = z.union([z.string(), z.number()]).optional();
 
 const ffprobeStreamSchema = z.object({
@@ -127,7 +117,7 @@ function tagValue(tags: Record<string, string> | undefined, name: string): strin
   return undefined;
 }
 
-export type ParseResult = { ok: true; facts: ProbeFacts } | { ok: false; reason: "no_video" | "bad_output"; message: string };
+export type ParseResult = { ok: true; facts: MediaFacts } | { ok: false; reason: "no_video" | "bad_output"; message: string };
 
 /** ffprobe's `-print_format json` output → facts about the main video stream. */
 export function parseFfprobeOutput(stdout: string): ParseResult {
@@ -171,7 +161,7 @@ export function parseFfprobeOutput(stdout: string): ParseResult {
 // Probing one file
 
 export type ProbeResult =
-  | { ok: true; facts: ProbeFacts }
+  | { ok: true; facts: MediaFacts }
   | { ok: false; reason: "timeout" | "failed" | "no_video" | "bad_output" | "aborted"; message: string };
 
 export interface ProbeOptions {

@@ -3,10 +3,11 @@ import os from "node:os";
 import pLimit from "p-limit";
 import type { Database } from "~/server/db";
 import { createLogger } from "~/server/logger";
+import type { MediaFacts } from "~/server/media/media-facts";
 import { privateLabel } from "~/server/privacy/redact";
 import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
 import { getGeneralSettings } from "~/server/settings/settings-service";
-import { detectFfprobe, getFfprobeStatus, probeFile, type ProbeFacts, type ProbeResult } from "./ffprobe";
+import { detectFfprobe, getFfprobeStatus, probeFile, type ProbeResult } from "./ffprobe";
 import { isVideoFileName } from "./scan-filters";
 import { recordProblem, type ScanProgress } from "./scan-progress";
 import { walkFiles, type WalkedFile, type WalkFileSystem, type WalkIssue } from "./walk-files";
@@ -81,7 +82,7 @@ export async function runScan(db: Database, target: ScanTarget, progress: ScanPr
     logProblem({ path: shown(issue.path), reason: issue.reason, code: issue.code }, "scan skipped a folder or link");
   };
 
-  const factsFor = async (file: WalkedFile, known: KnownFile | undefined): Promise<ProbeFacts | null> => {
+  const factsFor = async (file: WalkedFile, known: KnownFile | undefined): Promise<MediaFacts | null> => {
     const unchanged = known && known.sizeBytes === file.sizeBytes && known.fileModifiedAt?.getTime() === file.modifiedAt.getTime() && known.codec !== "unknown";
     // Unchanged files keep what the last probe learnt: the writer never erases facts with nulls.
     if (unchanged || !ffprobe.available) return null;
@@ -156,7 +157,7 @@ async function lookUpKnownFiles(db: Database, paths: readonly string[]): Promise
   return known;
 }
 
-function toQueueInput(file: WalkedFile, facts: ProbeFacts | null, target: ScanTarget): QueueItemInput {
+function toQueueInput(file: WalkedFile, facts: MediaFacts | null, target: ScanTarget): QueueItemInput {
   return {
     filePath: file.path,
     sizeBytes: file.sizeBytes,

@@ -2,6 +2,7 @@ import "server-only";
 import type { QueueStatus } from "~/lib/queue-enums";
 import type { Database } from "~/server/db";
 import { normaliseCodec } from "~/server/media/codec";
+import { pickMediaFacts, type MediaFacts } from "~/server/media/media-facts";
 import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
 import type { TargetCodec } from "~/server/settings/general-settings";
 import type { RenamedWebhookFile, WebhookFile } from "./payload-schemas";
@@ -14,13 +15,11 @@ import type { ResolvedFileRef, WebhookAppType, WebhookEvent } from "./webhook-ev
  * 3 a.m. inside a rest window simply waits.
  */
 
-/** The facts a REST lookup adds for a file whose webhook payload had no mediaInfo. */
-export interface FileFacts {
-  codecRaw: string | null;
-  width: number | null;
-  height: number | null;
-  bitrate: number | null;
-  durationSeconds: number | null;
+/**
+ * The facts a REST lookup adds for a file whose webhook payload had no mediaInfo. No codec: it is
+ * always normalised here from codecRaw, whichever of the two sources supplied it.
+ */
+export interface FileFacts extends Omit<MediaFacts, "codec"> {
   qualitySource: string | null;
 }
 
@@ -172,12 +171,7 @@ async function toQueueInputs(target: WebhookTarget, files: readonly WebhookFile[
     return {
       filePath: target.mapPath(file.path),
       sizeBytes: BigInt(Math.max(0, Math.trunc(file.size ?? 0))),
-      codec: normaliseCodec(facts.codecRaw),
-      codecRaw: facts.codecRaw,
-      width: facts.width,
-      height: facts.height,
-      bitrate: facts.bitrate,
-      durationSeconds: facts.durationSeconds,
+      ...pickMediaFacts({ ...facts, codec: normaliseCodec(facts.codecRaw) }),
       qualitySource: facts.qualitySource,
       source: "webhook",
       connectionId: target.connectionId,
