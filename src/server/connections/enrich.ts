@@ -3,6 +3,7 @@ import type { ExternalConnection } from "~/generated/prisma/client";
 import type { AppType } from "~/lib/queue-enums";
 import type { Database } from "~/server/db";
 import { createLogger } from "~/server/logger";
+import { pickMediaFacts } from "~/server/media/media-facts";
 import { addCounts, emptyCounts, upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
 import { getGeneralSettings } from "~/server/settings/settings-service";
 import { openApiKey } from "./api-key";
@@ -68,12 +69,7 @@ export async function enrichQueueFromConnection(db: Database, connection: Extern
           filePath: item.filePath,
           // The size on disk as Optimizarr saw it stays the truth; the media facts are what was missing.
           sizeBytes: item.sizeBytes,
-          codec: file.codec,
-          codecRaw: file.codecRaw,
-          width: file.width,
-          height: file.height,
-          bitrate: file.bitrate,
-          durationSeconds: file.durationSeconds,
+          ...pickMediaFacts(file),
           qualitySource: file.qualitySource,
           source: item.source as QueueItemInput["source"],
           connectionId: item.connectionId,

@@ -3,6 +3,7 @@ import type { ExternalConnection, SyncRun } from "~/generated/prisma/client";
 import type { AppType } from "~/lib/queue-enums";
 import type { Database } from "~/server/db";
 import { createLogger } from "~/server/logger";
+import { pickMediaFacts } from "~/server/media/media-facts";
 import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
 import { getGeneralSettings } from "~/server/settings/settings-service";
 import { openApiKey } from "./api-key";
@@ -147,12 +148,7 @@ function toQueueInput(file: LibraryFile, connection: ExternalConnection, mapPath
   return {
     filePath: mapPath(file.remotePath),
     sizeBytes: file.sizeBytes,
-    codec: file.codec,
-    codecRaw: file.codecRaw,
-    width: file.width,
-    height: file.height,
-    bitrate: file.bitrate,
-    durationSeconds: file.durationSeconds,
+    ...pickMediaFacts(file),
     qualitySource: file.qualitySource,
     source: appDefinition(connection.appType as AppType).queueSource,
     connectionId: connection.id,
