@@ -55,19 +55,11 @@ interface ActiveRun {
   done: Promise<void>;
 }
 
-export interface SyncRunDto {
+export interface SyncRunDto extends Progress {
   runId: number;
   connectionId: number;
   status: SyncRunStatus;
   trigger: SyncTrigger;
-  total: number;
-  totalKnown: boolean;
-  processed: number;
-  added: number;
-  updated: number;
-  unchanged: number;
-  skipped: number;
-  invalid: number;
   errorCategory: string | null;
   error: string | null;
   startedAt: Date;
