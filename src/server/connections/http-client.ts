@@ -234,16 +234,24 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return result;
   }
 
-  async function getJsonOnce<T>(path: `/${string}`, schema: z.ZodType<T>, query: RequestOptions["query"]): Promise<Result<T>> {
-    const sent = await send(path, query, timeouts.jsonTotalMs);
-    if (!sent.ok) return sent;
+  /** The whole body as text; an HTML page (the app's web UI, a login proxy) is a failure of its own. */
+  async function readTextBody(response: Response): Promise<Result<string>> {
     let text: string;
     try {
-      text = await sent.data.text();
+      text = await response.text();
     } catch (error) {
       return fail(classifyError(error, context));
     }
     if (text.trimStart().startsWith("<")) return fail(htmlResponseError(context, text.slice(0, 16_384)));
+    return ok(text);
+  }
+
+  async function getJsonOnce<T>(path: `/${string}`, schema: z.ZodType<T>, query: RequestOptions["query"]): Promise<Result<T>> {
+    const sent = await send(path, query, timeouts.jsonTotalMs);
+    if (!sent.ok) return sent;
+    const read = await readTextBody(sent.data);
+    if (!read.ok) return read;
+    const text = read.data;
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -334,13 +342,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function sendJson(method: WriteMethod, path: `/${string}`, body?: unknown, writeOptions: WriteOptions = {}): Promise<Result<{ status: number; json: unknown }>> {
     const sent = await send(path, writeOptions.query, timeouts.jsonTotalMs, { method, body, acceptStatuses: writeOptions.acceptStatuses ?? [] });
     if (!sent.ok) return sent;
-    let text: string;
-    try {
-      text = await sent.data.text();
-    } catch (error) {
-      return fail(classifyError(error, context));
-    }
-    if (text.trimStart().startsWith("<")) return fail(htmlResponseError(context, text.slice(0, 16_384)));
+    const read = await readTextBody(sent.data);
+    if (!read.ok) return read;
+    const text = read.data;
     if (text.trim() === "") return ok({ status: sent.data.status, json: null });
     try {
       return ok({ status: sent.data.status, json: JSON.parse(text) as unknown });
