@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { signIn } from "next-auth/react";
 import { Button } from "~/components/ui/button";
+import { FormError } from "~/components/ui/form-error";
 import { Field, Input } from "~/components/ui/input";
 import { Spinner } from "~/components/ui/states";
 
@@ -48,9 +49,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         <Input id="password" name="password" type="password" autoComplete="current-password" required maxLength={256} />
       </Field>
       {error ? (
-        <p role="alert" className="rounded-md border border-danger/40 bg-danger/10 p-3 text-sm text-danger">
-          {error}
-        </p>
+        <FormError className="text-danger">{error}</FormError>
       ) : null}
       <Button type="submit" variant="primary" disabled={pending}>
         {pending ? <Spinner /> : null} Sign in

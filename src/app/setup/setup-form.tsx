@@ -6,6 +6,7 @@ import { useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { z } from "zod";
 import { Button } from "~/components/ui/button";
+import { FormError } from "~/components/ui/form-error";
 import { Field, Input } from "~/components/ui/input";
 import { Spinner } from "~/components/ui/states";
 import { api } from "~/trpc/react";
@@ -50,9 +51,7 @@ export function SetupForm() {
         <Input id="confirm" type="password" autoComplete="new-password" aria-invalid={!!errors.confirm} {...register("confirm")} />
       </Field>
       {serverError ? (
-        <p role="alert" className="rounded-md border border-danger/40 bg-danger/10 p-3 text-sm text-danger">
-          {serverError}
-        </p>
+        <FormError className="text-danger">{serverError}</FormError>
       ) : null}
       <Button type="submit" variant="primary" disabled={isSubmitting}>
         {isSubmitting ? <Spinner /> : null} Create account

@@ -7,6 +7,7 @@ import { toast } from "sonner";
 import { EyeIcon, EyeOffIcon, FlaskConicalIcon, ShieldCheckIcon } from "lucide-react";
 import { Button } from "~/components/ui/button";
 import { Dialog, DialogContent } from "~/components/ui/dialog";
+import { FormError } from "~/components/ui/form-error";
 import { Field, Input, Select } from "~/components/ui/input";
 import { Spinner } from "~/components/ui/states";
 import { Switch } from "~/components/ui/switch";
@@ -330,10 +331,7 @@ function ConnectionForm({
       </div>
 
       {formError ? (
-        <p role="alert" className="rounded-md border border-danger/40 bg-danger/10 p-3 text-sm">
-          {formError.category ? <span className="font-medium text-danger">{failureCategoryLabel(formError.category)}: </span> : null}
-          {formError.message}
-        </p>
+        <FormError label={formError.category ? failureCategoryLabel(formError.category) : null}>{formError.message}</FormError>
       ) : null}
 
       {/* Stays in view while the form scrolls, so Test and Save are always at hand. */}

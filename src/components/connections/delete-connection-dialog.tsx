@@ -4,6 +4,7 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { Button } from "~/components/ui/button";
 import { Dialog, DialogContent } from "~/components/ui/dialog";
+import { FormError } from "~/components/ui/form-error";
 import { Spinner } from "~/components/ui/states";
 import { errorMessageOf } from "~/lib/trpc-error";
 import { api, type RouterOutputs } from "~/trpc/react";
@@ -65,9 +66,7 @@ function DeleteConnectionForm({ connection, onDone }: { connection: Connection; 
         </label>
       ) : null}
       {error ? (
-        <p role="alert" className="rounded-md border border-danger/40 bg-danger/10 p-3 text-sm">
-          {error}
-        </p>
+        <FormError>{error}</FormError>
       ) : null}
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onDone} disabled={busy}>

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { TriangleAlertIcon } from "lucide-react";
 import { Button } from "~/components/ui/button";
 import { Dialog, DialogContent } from "~/components/ui/dialog";
+import { FormError } from "~/components/ui/form-error";
 import { Field, Input } from "~/components/ui/input";
 import { Spinner } from "~/components/ui/states";
 import { errorMessageOf, fieldErrorsOf } from "~/lib/trpc-error";
@@ -115,10 +116,7 @@ function RegisterWebhookForm({ connection, publicUrl, onDone }: { connection: Co
       ) : null}
       {formError ? (
         // The server's message quotes what the app said and the usual cause (a localhost URL seen from another container).
-        <p role="alert" className="rounded-md border border-danger/40 bg-danger/10 p-3 text-sm">
-          {formError.category ? <span className="font-medium text-danger">{failureCategoryLabel(formError.category)}: </span> : null}
-          {formError.message}
-        </p>
+        <FormError label={formError.category ? failureCategoryLabel(formError.category) : null}>{formError.message}</FormError>
       ) : null}
       <div className="flex justify-end gap-2">
         <Button type="button" variant="ghost" onClick={onDone} disabled={isSubmitting}>

@@ -7,6 +7,7 @@ import { toast } from "sonner";
 import { z } from "zod";
 import { Button } from "~/components/ui/button";
 import { Dialog, DialogContent } from "~/components/ui/dialog";
+import { FormError } from "~/components/ui/form-error";
 import { Field, Input } from "~/components/ui/input";
 import { Spinner } from "~/components/ui/states";
 import { errorMessageOf, fieldErrorsOf } from "~/lib/trpc-error";
@@ -127,9 +128,7 @@ function ScanRootForm({ mode, onDone }: { mode: ScanRootFormMode; onDone: () => 
         />
       </Field>
       {formError ? (
-        <p role="alert" className="rounded-md border border-danger/40 bg-danger/10 p-3 text-sm text-danger">
-          {formError}
-        </p>
+        <FormError className="text-danger">{formError}</FormError>
       ) : null}
       <div className="mt-2 flex justify-end gap-2">
         <Button type="button" variant="secondary" onClick={onDone} disabled={isSubmitting}>
