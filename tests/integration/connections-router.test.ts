@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ConnectionFailure } from "~/server/connections/connection-service";
 import { setHttpClientDefaults } from "~/server/connections/http-client";
@@ -7,6 +6,7 @@ import { waitForSyncRun } from "~/server/connections/sync";
 import { sealSecret } from "~/server/crypto/secret-box";
 import { db } from "~/server/db";
 import { anonymousCaller, signedInCaller } from "../support/callers";
+import { trpcErrorOf } from "../support/trpc-calls";
 import { flushLogFile, readAllLogText } from "../support/log-file";
 import { startFakeArr, type FakeArrServer } from "../fakes/arr-fake-server";
 import { selfSignedCertificate } from "../fakes/certificates";
@@ -20,16 +20,6 @@ async function fake(options: Parameters<typeof startFakeArr>[0]): Promise<FakeAr
   const server = await startFakeArr(options);
   servers.push(server);
   return server;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error("expected a TRPCError");
 }
 
 beforeAll(() => setHttpClientDefaults({ connectMs: 1_000, headersMs: 400, bodyIdleMs: 400, retryDelaysMs: [10, 10] }));
@@ -81,7 +71,7 @@ describe("connections.test", () => {
   });
 
   it("refuses an app type without a client yet", async () => {
-    const error = await rejection(api.connections.test({ appType: "stash", baseUrl: "http://127.0.0.1:9999", apiKey: "x" }));
+    const error = await trpcErrorOf(api.connections.test({ appType: "stash", baseUrl: "http://127.0.0.1:9999", apiKey: "x" }));
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.message).toBe("Stash connections are not supported yet");
   });
@@ -92,7 +82,7 @@ describe("connections.create / list / byId", () => {
     const sonarr = await fake({ app: "sonarr", apiKey: SONARR_KEY });
     const before = await db.externalConnection.count();
 
-    const failed = await rejection(api.connections.create({ name: "TV", appType: "sonarr", baseUrl: sonarr.url, apiKey: "wrong-key-1234" }));
+    const failed = await trpcErrorOf(api.connections.create({ name: "TV", appType: "sonarr", baseUrl: sonarr.url, apiKey: "wrong-key-1234" }));
     const created = await api.connections.create({
       name: "TV",
       appType: "sonarr",
@@ -180,8 +170,8 @@ describe("connections.create / list / byId", () => {
   });
 
   it("validates input and names the field", async () => {
-    const badUrl = await rejection(api.connections.create({ name: "x", appType: "sonarr", baseUrl: "ftp://host", apiKey: "k" }));
-    const badMapping = await rejection(
+    const badUrl = await trpcErrorOf(api.connections.create({ name: "x", appType: "sonarr", baseUrl: "ftp://host", apiKey: "k" }));
+    const badMapping = await trpcErrorOf(
       api.connections.create({ name: "x", appType: "sonarr", baseUrl: "http://h:8989", apiKey: "k", pathMappings: [{ remote: "tv", local: "/x" }] }),
     );
     expect(badUrl.code).toBe("BAD_REQUEST");
@@ -190,7 +180,7 @@ describe("connections.create / list / byId", () => {
   });
 
   it("requires a signed-in caller or the instance API key", async () => {
-    const error = await rejection(anonymousCaller().connections.list());
+    const error = await trpcErrorOf(anonymousCaller().connections.list());
     expect(error.code).toBe("UNAUTHORIZED");
   });
 });
@@ -201,7 +191,7 @@ describe("connections.update / test({id}) / delete", () => {
     const other = await fake({ app: "sonarr", apiKey: RADARR_KEY });
     const { connection } = await api.connections.create({ name: "Movies", appType: "radarr", baseUrl: radarr.url, apiKey: RADARR_KEY });
 
-    const error = await rejection(api.connections.update({ id: connection.id, baseUrl: other.url, name: "Renamed" }));
+    const error = await trpcErrorOf(api.connections.update({ id: connection.id, baseUrl: other.url, name: "Renamed" }));
     const unchanged = await api.connections.byId({ id: connection.id });
     const renamed = await api.connections.update({ id: connection.id, name: "Renamed", showInStats: false, syncIntervalMinutes: null });
 
@@ -259,7 +249,7 @@ describe("connections.update / test({id}) / delete", () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       run = await api.connections.syncRun({ runId });
     }
-    const rename = await rejection(api.connections.update({ id: row.id, baseUrl: `${radarr.url}/` === radarr.url ? radarr.url : `${radarr.url}/x` }));
+    const rename = await trpcErrorOf(api.connections.update({ id: row.id, baseUrl: `${radarr.url}/` === radarr.url ? radarr.url : `${radarr.url}/x` }));
     const fixed = await api.connections.update({ id: row.id, apiKey: RADARR_KEY });
     const retest = await api.connections.test({ id: row.id });
 
@@ -289,7 +279,7 @@ describe("connections.update / test({id}) / delete", () => {
     expect(await db.externalConnection.findUnique({ where: { id: connection.id } })).toBeNull();
     expect(await db.scanRoot.findUniqueOrThrow({ where: { id: root.id } })).toMatchObject({ externalConnectionId: null });
     expect(await db.queueItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ connectionId: null, private: true });
-    expect((await rejection(api.connections.byId({ id: connection.id }))).code).toBe("NOT_FOUND");
+    expect((await trpcErrorOf(api.connections.byId({ id: connection.id }))).code).toBe("NOT_FOUND");
   });
 
   it("makes a connection's queue items private, and public again, with it", async () => {

@@ -1,4 +1,3 @@
-import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { setHttpClientDefaults } from "~/server/connections/http-client";
 import { nextSyncDueAt, startConnectionScheduler, stopConnectionScheduler } from "~/server/connections/scheduler";
@@ -6,6 +5,7 @@ import { markInterruptedSyncRuns, pruneSyncRuns, waitForSyncRun } from "~/server
 import { db } from "~/server/db";
 import { upsertQueueItems } from "~/server/queue/queue-writer";
 import { signedInCaller } from "../support/callers";
+import { trpcErrorOf } from "../support/trpc-calls";
 import { sonarrLibrary, startFakeArr, type FakeArrServer } from "../fakes/arr-fake-server";
 import { fakeEpisodeFile, fakeMovie } from "../fakes/arr-library";
 
@@ -17,16 +17,6 @@ async function fake(options: Omit<Parameters<typeof startFakeArr>[0], "apiKey">)
   const server = await startFakeArr({ apiKey: KEY, ...options });
   servers.push(server);
   return server;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error("expected a TRPCError");
 }
 
 /** Starts a sync through the router and returns its final state. */
@@ -222,8 +212,8 @@ describe("sync runs", () => {
     const radarr = await fake({ app: "radarr" });
     const { connection } = await api.connections.create({ name: "Off", appType: "radarr", baseUrl: radarr.url, apiKey: KEY, enabled: false });
 
-    const disabled = await rejection(api.connections.sync({ id: connection.id }));
-    const missing = await rejection(api.connections.syncRun({ runId: 999_999 }));
+    const disabled = await trpcErrorOf(api.connections.sync({ id: connection.id }));
+    const missing = await trpcErrorOf(api.connections.syncRun({ runId: 999_999 }));
 
     expect(disabled).toMatchObject({ code: "BAD_REQUEST", message: "This connection is disabled: enable it to sync" });
     expect(missing.code).toBe("NOT_FOUND");
@@ -351,7 +341,7 @@ describe("connections.enrichQueue", () => {
     const { connection } = await api.connections.create({ name: "Broken", appType: "radarr", baseUrl: radarr.url, apiKey: KEY });
     radarr.setBehaviour({ respondWith: "server-error" });
 
-    const error = await rejection(api.connections.enrichQueue({ id: connection.id }));
+    const error = await trpcErrorOf(api.connections.enrichQueue({ id: connection.id }));
 
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.message).toContain("Radarr answered 500");

@@ -1,16 +1,13 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { TRPCError } from "@trpc/server";
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import SuperJSON from "superjson";
+import type { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { anonymousCaller, signedInCaller } from "../support/callers";
 import { flushLogFile, readAllLogText } from "../support/log-file";
+import { postOverHttp, trpcErrorOf } from "../support/trpc-calls";
 import { createVideoLibrary, isFfprobeInstalled, videoFixture, type PlacedVideo } from "../support/video-fixtures";
-import { appRouter } from "~/server/api/root";
-import { createTRPCContext } from "~/server/api/trpc";
 import { db } from "~/server/db";
 import { startScan, waitForScan } from "~/server/scan/scan-jobs";
 import type { ScanProgress } from "~/server/scan/scan-progress";
@@ -29,15 +26,6 @@ function folder(name: string): string {
   const target = path.join(scratch, name);
   fs.mkdirSync(target, { recursive: true });
   return target;
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
 }
 
 /** Field → messages, as the form sees them in data.zodError. */
@@ -160,7 +148,7 @@ describe("scanRoots: add, scan and re-scan a folder of real videos", () => {
     const disabled = await caller.scanRoots.update({ id: rootId, enabled: false, name: "Renamed" });
     expect(disabled).toMatchObject({ enabled: false, name: "Renamed", path: library });
 
-    const error = await errorOf(caller.scanRoots.scan({ id: rootId }));
+    const error = await trpcErrorOf(caller.scanRoots.scan({ id: rootId }));
     expect(error.code).toBe("PRECONDITION_FAILED");
     expect(error.message).toContain("disabled");
 
@@ -172,8 +160,8 @@ describe("scanRoots: add, scan and re-scan a folder of real videos", () => {
 
     expect((await caller.scanRoots.list()).find((root) => root.id === rootId)).toBeUndefined();
     expect(await queueRowsUnder(library)).toHaveLength(5);
-    expect((await errorOf(caller.scanRoots.delete({ id: rootId }))).code).toBe("NOT_FOUND");
-    expect((await errorOf(caller.scanRoots.scanStatus({ id: rootId }))).code).toBe("NOT_FOUND");
+    expect((await trpcErrorOf(caller.scanRoots.delete({ id: rootId }))).code).toBe("NOT_FOUND");
+    expect((await trpcErrorOf(caller.scanRoots.scanStatus({ id: rootId }))).code).toBe("NOT_FOUND");
   });
 });
 
@@ -223,7 +211,7 @@ describe("scanRoots: scanning in batches, without ffprobe, and when the folder v
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
 
-    const moved = await errorOf(caller.scanRoots.update({ id: root.id, path: scratch }));
+    const moved = await trpcErrorOf(caller.scanRoots.update({ id: root.id, path: scratch }));
     expect(moved.code).toBe("PRECONDITION_FAILED");
     expect(fieldMessages(moved)).toEqual({ path: ["A scan of this root is running; change the path after it finishes"] });
 
@@ -286,7 +274,7 @@ describe("scanRoots: private connections", () => {
     ]);
     expect(JSON.stringify(await caller.scanRoots.list())).not.toMatch(/very-secret-collection|Secret|Hidden Scene/);
 
-    const duplicate = await errorOf(caller.scanRoots.create({ name: "Again", path: secretFolder }));
+    const duplicate = await trpcErrorOf(caller.scanRoots.create({ name: "Again", path: secretFolder }));
     expect(duplicate.code).toBe("CONFLICT");
     expect(duplicate.message).not.toContain("very-secret-collection");
 
@@ -299,7 +287,7 @@ describe("scanRoots: private connections", () => {
 
   it("validates the linked connection", async () => {
     const target = folder("linked");
-    const missing = await errorOf(caller.scanRoots.create({ name: "X", path: target, externalConnectionId: 987_654 }));
+    const missing = await trpcErrorOf(caller.scanRoots.create({ name: "X", path: target, externalConnectionId: 987_654 }));
     expect(missing.code).toBe("BAD_REQUEST");
     expect(fieldMessages(missing)).toEqual({ externalConnectionId: ["Connection 987654 does not exist"] });
 
@@ -307,7 +295,7 @@ describe("scanRoots: private connections", () => {
     const first = await caller.scanRoots.create({ name: "TV", path: target, externalConnectionId: sonarr.id });
     expect(first.externalConnection).toEqual({ id: sonarr.id, name: "Sonarr", appType: "sonarr", private: false });
     const other = folder("linked-2");
-    const taken = await errorOf(caller.scanRoots.create({ name: "TV 2", path: other, externalConnectionId: sonarr.id }));
+    const taken = await trpcErrorOf(caller.scanRoots.create({ name: "TV 2", path: other, externalConnectionId: sonarr.id }));
     expect(taken.code).toBe("CONFLICT");
     expect(taken.message).toBe('Connection "Sonarr" is already linked to scan root "TV"');
 
@@ -340,7 +328,7 @@ describe("scanRoots: bad input is refused with clear messages and nothing writte
   ];
 
   it.each(cases)("refuses %s", async (_label, input, expected) => {
-    const error = await errorOf(caller.scanRoots.create(input() as never));
+    const error = await trpcErrorOf(caller.scanRoots.create(input() as never));
 
     expect(error.code).toBe("BAD_REQUEST");
     expect(fieldMessages(error)).toEqual(expected());
@@ -348,7 +336,7 @@ describe("scanRoots: bad input is refused with clear messages and nothing writte
   });
 
   it("refuses a duplicate path, however it is spelt", async () => {
-    const error = await errorOf(caller.scanRoots.create({ name: "Twice", path: `${existing}/./` }));
+    const error = await trpcErrorOf(caller.scanRoots.create({ name: "Twice", path: `${existing}/./` }));
 
     expect(error.code).toBe("CONFLICT");
     expect(fieldMessages(error)).toEqual({ path: [`${existing} is already a scan root ("Existing")`] });
@@ -358,37 +346,27 @@ describe("scanRoots: bad input is refused with clear messages and nothing writte
   it("refuses bad updates and leaves the row as it was", async () => {
     const [root] = await db.scanRoot.findMany({ where: { path: existing } });
 
-    const badPath = await errorOf(caller.scanRoots.update({ id: root!.id, path: path.join(scratch, "missing") }));
+    const badPath = await trpcErrorOf(caller.scanRoots.update({ id: root!.id, path: path.join(scratch, "missing") }));
     expect(badPath.code).toBe("BAD_REQUEST");
-    const badId = await errorOf(caller.scanRoots.update({ id: "1" as never, name: "x" }));
+    const badId = await trpcErrorOf(caller.scanRoots.update({ id: "1" as never, name: "x" }));
     expect(fieldMessages(badId)).toEqual({ id: ["Expected a numeric id"] });
-    expect((await errorOf(caller.scanRoots.update({ id: 999_999, name: "x" }))).code).toBe("NOT_FOUND");
+    expect((await trpcErrorOf(caller.scanRoots.update({ id: 999_999, name: "x" }))).code).toBe("NOT_FOUND");
 
     expect(await db.scanRoot.findUniqueOrThrow({ where: { id: root!.id } })).toMatchObject({ path: existing, name: "Existing" });
   });
 
   it("names the field in the message over HTTP, without echoing long input", async () => {
     const apiKey = await getInstanceApiKey(db);
-    const req = new Request("http://localhost/api/trpc/scanRoots.create", {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-api-key": apiKey },
-      body: JSON.stringify(SuperJSON.serialize({ name: "Z".repeat(5000), path: path.join(scratch, "nowhere") })),
-    });
-    const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => createTRPCContext({ headers: req.headers }) });
-    const body = (await res.json()) as { error: { json: { message: string; data: { code: string; zodError: { fieldErrors: Record<string, string[]> } } } } };
+    const res = await postOverHttp("scanRoots.create", { name: "Z".repeat(5000), path: path.join(scratch, "nowhere") }, apiKey);
+    const body = res.body as { error: { json: { message: string; data: { code: string; zodError: { fieldErrors: Record<string, string[]> } } } } };
 
     expect(res.status).toBe(400);
     expect(body.error.json.message).toBe("name: Name must be at most 100 characters");
     expect(body.error.json.data.zodError.fieldErrors).toEqual({ name: ["Name must be at most 100 characters"] });
     expect(JSON.stringify(body)).not.toContain("ZZZZZZZZZZ");
 
-    const missing = new Request("http://localhost/api/trpc/scanRoots.create", {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-api-key": apiKey },
-      body: JSON.stringify(SuperJSON.serialize({ name: "Z", path: path.join(scratch, "nowhere") })),
-    });
-    const missingRes = await fetchRequestHandler({ endpoint: "/api/trpc", req: missing, router: appRouter, createContext: () => createTRPCContext({ headers: missing.headers }) });
-    const missingBody = (await missingRes.json()) as typeof body;
+    const missingRes = await postOverHttp("scanRoots.create", { name: "Z", path: path.join(scratch, "nowhere") }, apiKey);
+    const missingBody = missingRes.body as typeof body;
     expect(missingRes.status).toBe(400);
     expect(missingBody.error.json.message).toBe(`path: ${path.join(scratch, "nowhere")} does not exist`);
     expect(missingBody.error.json.data.zodError.fieldErrors).toEqual({ path: [`${path.join(scratch, "nowhere")} does not exist`] });
@@ -400,10 +378,10 @@ describe("scanRoots: access", () => {
     const anonymous = anonymousCaller();
     const countBefore = await db.scanRoot.count();
 
-    expect((await errorOf(anonymous.scanRoots.list())).code).toBe("UNAUTHORIZED");
-    expect((await errorOf(anonymous.scanRoots.create({ name: "A", path: scratch }))).code).toBe("UNAUTHORIZED");
-    expect((await errorOf(anonymous.scanRoots.scan({ id: 1 }))).code).toBe("UNAUTHORIZED");
-    expect((await errorOf(anonymous.scanRoots.scanStatus({ id: 1 }))).code).toBe("UNAUTHORIZED");
+    expect((await trpcErrorOf(anonymous.scanRoots.list())).code).toBe("UNAUTHORIZED");
+    expect((await trpcErrorOf(anonymous.scanRoots.create({ name: "A", path: scratch }))).code).toBe("UNAUTHORIZED");
+    expect((await trpcErrorOf(anonymous.scanRoots.scan({ id: 1 }))).code).toBe("UNAUTHORIZED");
+    expect((await trpcErrorOf(anonymous.scanRoots.scanStatus({ id: 1 }))).code).toBe("UNAUTHORIZED");
     expect(await db.scanRoot.count()).toBe(countBefore);
   });
 });

@@ -1,39 +1,16 @@
-import { TRPCError } from "@trpc/server";
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import SuperJSON from "superjson";
+import type { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { anonymousCaller, signedInCaller } from "../support/callers";
 import { flushLogFile, readAllLogText } from "../support/log-file";
-import { appRouter } from "~/server/api/root";
-import { createTRPCContext } from "~/server/api/trpc";
+import { postOverHttp, trpcErrorOf } from "../support/trpc-calls";
 import { db } from "~/server/db";
 import { createLogger } from "~/server/logger";
 import { isValidInstanceApiKey } from "~/server/settings/settings-service";
 
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
-
 /** The dotted paths of the fields a BAD_REQUEST complains about. */
 function fieldsOf(error: TRPCError): string[] {
   return error.cause instanceof ZodError ? error.cause.issues.map((issue) => issue.path.join(".")) : [];
-}
-
-/** One unbatched tRPC call over the fetch adapter the app serves, authenticated by X-Api-Key. */
-async function postOverHttp(procedure: string, input: unknown, apiKey: string): Promise<{ status: number; body: unknown }> {
-  const req = new Request(`http://localhost/api/trpc/${procedure}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-api-key": apiKey },
-    body: JSON.stringify(SuperJSON.serialize(input)),
-  });
-  const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => createTRPCContext({ headers: req.headers }) });
-  return { status: res.status, body: await res.json() };
 }
 
 describe("settings.general / updateGeneral", () => {
@@ -66,7 +43,7 @@ describe("settings.general / updateGeneral", () => {
     const caller = signedInCaller();
     const before = await caller.settings.general();
 
-    const error = await errorOf(caller.settings.updateGeneral(input as never));
+    const error = await trpcErrorOf(caller.settings.updateGeneral(input as never));
 
     expect(error.code).toBe("BAD_REQUEST");
     expect(fieldsOf(error)).toContain(field);
@@ -76,7 +53,7 @@ describe("settings.general / updateGeneral", () => {
   it("refuses more than 20 windows without echoing them back", async () => {
     const windows = Array.from({ length: 21 }, () => ({ start: "01:00", end: "02:00", days: [] }));
 
-    const error = await errorOf(signedInCaller().settings.updateGeneral({ restWindows: windows }));
+    const error = await trpcErrorOf(signedInCaller().settings.updateGeneral({ restWindows: windows }));
 
     expect(error.code).toBe("BAD_REQUEST");
     expect(fieldsOf(error)).toEqual(["restWindows"]);
@@ -149,7 +126,7 @@ describe("instance API key", () => {
       () => anonymous.settings.revealApiKey(),
       () => anonymous.settings.regenerateApiKey(),
     ]) {
-      expect((await errorOf(call())).code).toBe("UNAUTHORIZED");
+      expect((await trpcErrorOf(call())).code).toBe("UNAUTHORIZED");
     }
     expect((await signedInCaller().settings.general()).targetCodec).not.toBe("h264");
   });
