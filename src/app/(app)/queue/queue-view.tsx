@@ -1,9 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { keepPreviousData } from "@tanstack/react-query";
+import { AddSourcesHint } from "~/components/add-sources-hint";
 import { Button } from "~/components/ui/button";
 import { EmptyState, ErrorState, LoadingState, PageHeader, Spinner } from "~/components/ui/states";
 import { formatNumber } from "~/lib/format";
@@ -88,15 +88,7 @@ export function QueueView() {
             </EmptyState>
           ) : (
             <EmptyState title="Queue is empty — add a scan root or a connection">
-              Optimizarr fills the queue by scanning folders and by asking Sonarr, Radarr and Stash what they have. Add a{" "}
-              <Link href="/settings/scan-roots" className="text-primary hover:underline">
-                scan root
-              </Link>{" "}
-              or a{" "}
-              <Link href="/settings/connections" className="text-primary hover:underline">
-                connection
-              </Link>
-              .
+              Optimizarr fills the queue by scanning folders and by asking Sonarr, Radarr and Stash what they have. <AddSourcesHint />
             </EmptyState>
           )
         ) : (

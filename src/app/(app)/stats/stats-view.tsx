@@ -1,8 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import Link from "next/link";
 import { keepPreviousData } from "@tanstack/react-query";
+import { AddSourcesHint } from "~/components/add-sources-hint";
 import { Card, CardTitle } from "~/components/ui/card";
 import { Label, Select } from "~/components/ui/input";
 import { EmptyState, ErrorState, LoadingState, PageHeader } from "~/components/ui/states";
@@ -62,15 +62,7 @@ export function StatsView() {
             "Only private items are known so far; switch on “Include private items” to count them."
           ) : (
             <>
-              Statistics appear once the queue knows some files. Add a{" "}
-              <Link href="/settings/scan-roots" className="text-primary hover:underline">
-                scan root
-              </Link>{" "}
-              or a{" "}
-              <Link href="/settings/connections" className="text-primary hover:underline">
-                connection
-              </Link>
-              .
+              Statistics appear once the queue knows some files. <AddSourcesHint />
             </>
           )}
         </EmptyState>
