@@ -1,10 +1,13 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { startFakeArr, sonarrLibrary, type FakeArrServer } from "../fakes/arr-fake-server";
 import { fakeEpisodeFile, generateRadarrLibrary } from "../fakes/arr-library";
 import { downloadPayload, installFakeNotifications, type FakeNotifications } from "../fakes/arr-notifications";
 import { selfSignedCertificate } from "../fakes/certificates";
 import { startGatedProxy, type GatedProxy } from "./support/gated-proxy";
+import { E2E_DATA_DIR } from "./support/constants";
 
 /**
  * Settings → Connections against fake Sonarr/Radarr servers running in this test process on
@@ -316,4 +319,17 @@ test("deleting a connection can remove its webhook from Radarr first", async ({ 
   // Its files stay in the queue.
   await page.goto(`/queue?source=radarr&q=${encodeURIComponent("/Movie 1 (2020)/")}`);
   await expectQueued(page, "/movies/Movie 1 (2020)/Movie 1 (2020) WEBDL-1080p.mkv");
+});
+
+test("no API key reached the server's database or logs in plaintext", () => {
+  // Everything the server wrote during this run: SQLite (with its write-ahead log) and the log files.
+  const files = [
+    ...["optimizarr.db", "optimizarr.db-wal"].map((name) => path.join(E2E_DATA_DIR, name)),
+    ...fs.readdirSync(path.join(E2E_DATA_DIR, "logs")).map((name) => path.join(E2E_DATA_DIR, "logs", name)),
+  ].filter((file) => fs.existsSync(file) && fs.statSync(file).isFile());
+  expect(files.some((file) => file.includes("logs"))).toBe(true);
+  for (const file of files) {
+    const bytes = fs.readFileSync(file);
+    for (const key of [radarrKey, sonarrKey]) expect(bytes.includes(key), `${key.slice(-4)} in ${path.basename(file)}`).toBe(false);
+  }
 });

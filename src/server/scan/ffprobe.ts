@@ -189,7 +189,7 @@ export function probeFile(filePath: string, options: ProbeOptions = {}): Promise
   const args = ["-v", "error", "-print_format", "json", "-select_streams", "v", "-show_entries", SHOW_ENTRIES, `file:${filePath}`];
   return new Promise((resolve) => {
     execFile(
-      options.command ?? env.FFPROBE_PATH,
+      /*turbopackIgnore: true*/ options.command ?? env.FFPROBE_PATH,
       args,
       { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 4 * 1024 * 1024, signal: options.signal, windowsHide: true },
       (error, stdout, stderr) => {

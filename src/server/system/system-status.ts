@@ -58,7 +58,7 @@ function databaseFilePath(): string | null {
 }
 
 async function databaseSize(filePath: string): Promise<number | null> {
-  const sizes = await Promise.all([filePath, `${filePath}-wal`].map((file) => fs.stat(file).then((stats) => stats.size, () => null)));
+  const sizes = await Promise.all([filePath, `${filePath}-wal`].map((file) => fs.stat(/*turbopackIgnore: true*/ file).then((stats) => stats.size, () => null)));
   if (sizes[0] === null) return null;
   return sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0);
 }
