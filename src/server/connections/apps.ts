@@ -29,7 +29,7 @@ export function appDefinition(appType: AppType): AppDefinition {
   return CONNECTION_APPS[appType];
 }
 
-export class UnsupportedAppError extends Error {
+class UnsupportedAppError extends Error {
   constructor(readonly appType: AppType) {
     super(`${CONNECTION_APPS[appType].label} connections are not supported yet`);
     this.name = "UnsupportedAppError";

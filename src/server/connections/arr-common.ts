@@ -12,7 +12,7 @@ import type { QualitySource } from "./quality";
  * wherever the OpenAPI documents say "nullable" — the apps leave nulls out of their JSON.
  * @see ../shared/specs/arr-api-facts.md
  */
-export const systemStatusSchema = z.object({
+const systemStatusSchema = z.object({
   appName: z.string().nullish(),
   instanceName: z.string().nullish(),
   version: z.string().nullish(),
@@ -20,14 +20,14 @@ export const systemStatusSchema = z.object({
 });
 
 /** MediaInfoResource: `resolution` is a "1920x1080" string, `videoBitrate` may be 0, and the whole object is absent until the file is scanned. */
-export const mediaInfoSchema = z.object({
+const mediaInfoSchema = z.object({
   videoCodec: z.string().nullish(),
   videoBitrate: z.number().nullish(),
   resolution: z.string().nullish(),
   runTime: z.string().nullish(),
 });
 
-export const qualityModelSchema = z.object({
+const qualityModelSchema = z.object({
   quality: z
     .object({
       source: z.string().nullish(),

@@ -35,7 +35,7 @@ export const apiKeySchema = z
   .regex(/^[\x21-\x7e]+$/, "An API key is printable characters without spaces");
 
 /** "AB:CD:…" with or without colons, any case; stored in one form. */
-export const certificateFingerprintSchema = z
+const certificateFingerprintSchema = z
   .string()
   .max(200)
   .transform((value, ctx) => {
@@ -47,16 +47,16 @@ export const certificateFingerprintSchema = z
     return fingerprint;
   });
 
-export const syncIntervalMinutesSchema = z
+const syncIntervalMinutesSchema = z
   .number()
   .int()
   .min(15, "Sync at most every 15 minutes")
   .max(10_080, "Sync at least once a week (10,080 minutes)")
   .nullable();
 
-export const tagFilterSchema = z.array(z.string().trim().min(1).max(100)).max(50);
+const tagFilterSchema = z.array(z.string().trim().min(1).max(100)).max(50);
 
-export const displayAliasSchema = z
+const displayAliasSchema = z
   .string()
   .trim()
   .max(100)

@@ -24,7 +24,7 @@ const absolutePath = z
   .max(1024)
   .refine(isAbsolutePath, "Use an absolute path, e.g. /tv or D:\\TV");
 
-export const pathMappingSchema = z.object({ remote: absolutePath, local: absolutePath });
+const pathMappingSchema = z.object({ remote: absolutePath, local: absolutePath });
 export const pathMappingsSchema = z.array(pathMappingSchema).max(50, "At most 50 path mappings");
 
 /** Stored JSON → mappings; a damaged value maps nothing rather than breaking a sync. */

@@ -16,9 +16,6 @@ import { startSync, SyncStartError, waitForSyncRun } from "./sync";
  */
 const log = createLogger("connections.scheduler");
 
-export const MIN_SYNC_INTERVAL_MINUTES = 15;
-export const MAX_SYNC_INTERVAL_MINUTES = 10_080;
-
 interface SchedulerState {
   db: Database | null;
   /** Shortest wait after startup, so a restart doesn't fire every overdue sync at once. */

@@ -44,9 +44,9 @@ export interface ApplyResult {
 }
 
 /** Items in these states may be marked removed; encoding/done belong to the encoder and its history. */
-export const REMOVABLE_STATUSES: readonly string[] = ["queued", "skipped", "failed"] satisfies QueueStatus[];
+const REMOVABLE_STATUSES: readonly string[] = ["queued", "skipped", "failed"] satisfies QueueStatus[];
 
-export function externalIdFor(appType: WebhookAppType, fileId: number): string {
+function externalIdFor(appType: WebhookAppType, fileId: number): string {
   return appType === "sonarr" ? `episodeFile:${fileId}` : `movieFile:${fileId}`;
 }
 

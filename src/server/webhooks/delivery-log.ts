@@ -8,8 +8,8 @@ import type { Database } from "~/server/db";
 export const DELIVERY_OUTCOMES = ["accepted", "ignored", "rejected", "failed"] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
-export const DELIVERY_RETENTION_DAYS = 30;
-export const DELIVERIES_KEPT_PER_CONNECTION = 500;
+const DELIVERY_RETENTION_DAYS = 30;
+const DELIVERIES_KEPT_PER_CONNECTION = 500;
 /** Pruning runs on every Nth insert: cheap enough to piggyback, rare enough not to matter. */
 const PRUNE_EVERY = 20;
 const MAX_ERROR_LENGTH = 500;

@@ -2,7 +2,7 @@
  * Reads a webhook body with a hard size cap. Content-Length is checked first, but it can be absent
  * (chunked) or lie, so bytes are also counted while streaming and reading stops at the cap.
  */
-export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 
 export type BodyResult = { ok: true; json: unknown; text: string } | { ok: false; status: 400 | 413; reason: string };
 

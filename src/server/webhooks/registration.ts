@@ -21,7 +21,7 @@ import { WEBHOOK_APP_LABELS } from "./webhook-target";
  */
 const log = createLogger("webhooks.registration");
 
-export const NOTIFICATION_NAME = "Optimizarr";
+const NOTIFICATION_NAME = "Optimizarr";
 const MAX_UPSTREAM_MESSAGE = 300;
 /** Saving makes the app POST a Test to us first: allow for its own timeout, not our usual 15 s. */
 const REGISTRATION_TIMEOUTS = { headersMs: 100_000, jsonTotalMs: 120_000, retryDelaysMs: [] };
@@ -48,7 +48,7 @@ export interface RegistrationConnection {
 }
 
 /** Where the app must send deliveries: Optimizarr's public base URL plus our route. */
-export function webhookUrlFor(callbackUrl: string, appType: WebhookAppType): string {
+function webhookUrlFor(callbackUrl: string, appType: WebhookAppType): string {
   return `${callbackUrl.replace(/\/+$/, "")}/api/webhooks/${appType}`;
 }
 

@@ -5,7 +5,7 @@ import { connectionIdSchema } from "~/server/connections/connection-schemas";
  * Inputs of the webhook procedures on the `connections` router. Pure zod, so the register dialog
  * validates the callback URL with the same rules.
  */
-export const MAX_CALLBACK_URL_LENGTH = 2048;
+const MAX_CALLBACK_URL_LENGTH = 2048;
 
 /**
  * Optimizarr's base URL as Sonarr/Radarr reach it (contract: `callbackUrl`). We append

@@ -6,9 +6,9 @@ import crypto from "node:crypto";
  * the right way to store it: the hash also serves as the lookup key that identifies the connection.
  */
 export const WEBHOOK_USERNAME = "optimizarr";
-export const WEBHOOK_TOKEN_HEADER = "x-optimizarr-token";
+const WEBHOOK_TOKEN_HEADER = "x-optimizarr-token";
 /** Older app versions cannot send auth or headers; the token then rides in the URL. */
-export const WEBHOOK_TOKEN_QUERY = "token";
+const WEBHOOK_TOKEN_QUERY = "token";
 const MAX_TOKEN_LENGTH = 256;
 
 export function generateWebhookSecret(): string {
