@@ -67,12 +67,16 @@ async function exclusive<T>(connectionId: number, run: () => Promise<T>): Promis
   }
 }
 
-export function registerWebhook(db: Database, connection: RegistrationConnection, callbackUrl: string): Promise<Result<{ notificationId: number }>> {
-  // The stored notification id may change while we wait, so read it again inside the lock.
+/** Runs under the connection's lock with the notification id read again inside it: another change may have moved it while we waited. */
+function withFreshNotificationId<T>(db: Database, connection: RegistrationConnection, run: (fresh: RegistrationConnection) => Promise<T>): Promise<T> {
   return exclusive(connection.id, async () => {
     const fresh = await db.externalConnection.findUnique({ where: { id: connection.id }, select: { webhookNotificationId: true } });
-    return registerNow(db, { ...connection, webhookNotificationId: fresh?.webhookNotificationId ?? null }, callbackUrl);
+    return run({ ...connection, webhookNotificationId: fresh?.webhookNotificationId ?? null });
   });
+}
+
+export function registerWebhook(db: Database, connection: RegistrationConnection, callbackUrl: string): Promise<Result<{ notificationId: number }>> {
+  return withFreshNotificationId(db, connection, (fresh) => registerNow(db, fresh, callbackUrl));
 }
 
 async function registerNow(db: Database, connection: RegistrationConnection, callbackUrl: string): Promise<Result<{ notificationId: number }>> {
@@ -127,10 +131,7 @@ async function registerNow(db: Database, connection: RegistrationConnection, cal
 
 /** Removes our notification from the app (already gone is fine) and forgets the secret. */
 export function unregisterWebhook(db: Database, connection: RegistrationConnection, options: { force: boolean }): Promise<Result<{ ok: true }>> {
-  return exclusive(connection.id, async () => {
-    const fresh = await db.externalConnection.findUnique({ where: { id: connection.id }, select: { webhookNotificationId: true } });
-    return unregisterNow(db, { ...connection, webhookNotificationId: fresh?.webhookNotificationId ?? null }, options);
-  });
+  return withFreshNotificationId(db, connection, (fresh) => unregisterNow(db, fresh, options));
 }
 
 async function unregisterNow(db: Database, connection: RegistrationConnection, options: { force: boolean }): Promise<Result<{ ok: true }>> {
