@@ -6,14 +6,14 @@ import { redactDeliveryText } from "./redact-delivery";
 import { parseWebhookEvent } from "./webhook-event";
 import { buildWebhookTarget, isWebhookAppType, webhookConnectionSelect } from "./webhook-target";
 
-/**
- * Re-runs a failed delivery's stored body (e.g. after the database was locked or full). The record
- * is updated in place, so the card shows what finally happened; the body is dropped on success.
- */
 export type RetryResult =
   | { ok: true; outcome: DeliveryOutcome; itemsAffected: number; error: string | null }
   | { ok: false; code: "NOT_FOUND" | "BAD_REQUEST"; message: string };
 
+/**
+ * Re-runs a failed delivery's stored body (e.g. after the database was locked or full). The record
+ * is updated in place, so the card shows what finally happened; the body is dropped on success.
+ */
 export async function retryDelivery(db: Database, deliveryId: number): Promise<RetryResult> {
   const delivery = await db.webhookDelivery.findUnique({ where: { id: deliveryId } });
   if (!delivery?.connectionId) return { ok: false, code: "NOT_FOUND", message: "No such webhook delivery" };
