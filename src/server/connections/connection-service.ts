@@ -45,6 +45,11 @@ export class ConnectionFailure extends Error {
   }
 }
 
+/** BAD_REQUEST for an action the other app's failure stopped, with the category for the client. */
+export function remoteFailureError(error: ConnectionError & { needsApiKey?: boolean }): TRPCError {
+  return badRequest(failureOf(error));
+}
+
 function badRequest(result: Extract<TestResult, { ok: false }>): TRPCError {
   return new TRPCError({ code: "BAD_REQUEST", message: result.message, cause: new ConnectionFailure(result) });
 }
@@ -194,7 +199,7 @@ export async function updateConnection(db: Database, input: UpdateConnectionInpu
     let apiKey = input.apiKey;
     if (apiKey === undefined) {
       const opened = openApiKey(row);
-      if (!opened.ok) throw badRequest(failureOf(opened.error));
+      if (!opened.ok) throw remoteFailureError(opened.error);
       apiKey = opened.apiKey;
     }
     const result = await runTest(appType, baseUrl, apiKey, trustedCertSha256);
@@ -254,7 +259,7 @@ export async function enrichQueue(db: Database, id: number): Promise<EnrichResul
   const result = await enrichQueueFromConnection(db, row);
   if (!result.ok) {
     await recordConnectionFailure(db, row.id, result.error);
-    throw badRequest(failureOf(result.error));
+    throw remoteFailureError(result.error);
   }
   return result.data;
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
 import type { Database } from "~/server/db";
-import { ConnectionFailure } from "~/server/connections/connection-service";
+import { remoteFailureError } from "~/server/connections/connection-service";
 import type { ConnectionError } from "~/server/connections/errors";
 import { listDeliveries, type DeliveryDto, type DeliveryOutcome } from "./delivery-log";
 import { registerWebhook as registerRemote, unregisterWebhook as unregisterRemote, type RegistrationConnection } from "./registration";
@@ -47,10 +47,5 @@ async function loadRegistrationConnection(db: Database, id: number): Promise<Reg
 }
 
 function remoteFailure(error: ConnectionError & { needsApiKey?: boolean }, suffix = ""): TRPCError {
-  const message = `${error.message}${suffix}`;
-  return new TRPCError({
-    code: "BAD_REQUEST",
-    message,
-    cause: new ConnectionFailure({ ok: false, category: error.category, message, ...(error.needsApiKey ? { needsApiKey: true } : {}) }),
-  });
+  return remoteFailureError({ ...error, message: `${error.message}${suffix}` });
 }
