@@ -4,7 +4,7 @@ import { normaliseCodec, parseResolution, parseRunTime } from "~/server/media/co
 import type { AppIdentity, LibraryFile } from "./connection-client";
 import { badResponseError, fail, ok, type ErrorContext, type Result } from "./errors";
 import type { HttpClient } from "./http-client";
-import type { QualitySource } from "./quality";
+import { radarrQualityModifier, radarrQualitySource, sonarrQualitySource, type QualitySource } from "./quality";
 
 /**
  * What Sonarr and Radarr v3 share: system/status, MediaInfoResource and the file fields we read.
@@ -55,12 +55,26 @@ function parseDate(raw: string | null | undefined): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-export function toLibraryFile(file: ArrFile, externalId: string, quality: { source: QualitySource | null; modifier: string | null }): LibraryFile {
+export type ArrApp = "sonarr" | "radarr";
+
+/** A file's id in the queue. Syncs and webhooks must spell it alike: that is how they find each other's items. */
+export function arrExternalId(app: ArrApp, fileId: number): string {
+  return app === "sonarr" ? `episodeFile:${fileId}` : `movieFile:${fileId}`;
+}
+
+function qualityOf(app: ArrApp, file: ArrFile): { source: QualitySource | null; modifier: string | null } {
+  const quality = file.quality?.quality;
+  if (app === "sonarr") return { source: sonarrQualitySource(quality?.source), modifier: null };
+  return { source: radarrQualitySource(quality?.source, quality?.modifier), modifier: radarrQualityModifier(quality?.modifier) };
+}
+
+export function toLibraryFile(file: ArrFile, app: ArrApp): LibraryFile {
+  const quality = qualityOf(app, file);
   const info = file.mediaInfo;
   const { width, height } = parseResolution(info?.resolution);
   const codecRaw = info?.videoCodec?.trim() || null;
   return {
-    externalId,
+    externalId: arrExternalId(app, file.id),
     remotePath: file.path,
     sizeBytes: BigInt(file.size),
     codec: normaliseCodec(codecRaw),

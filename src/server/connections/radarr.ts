@@ -3,7 +3,6 @@ import { z } from "zod";
 import { arrFileFields, testArrConnection, toLibraryFile } from "./arr-common";
 import type { ConnectionClient, ConnectionClientOptions, LibraryEvent, LibraryFile } from "./connection-client";
 import { createHttpClient } from "./http-client";
-import { radarrQualityModifier, radarrQualitySource } from "./quality";
 
 /**
  * Radarr v3. The library is one unpaginated GET /api/v3/movie with each movie's file inline
@@ -37,13 +36,7 @@ export function createRadarrClient(options: ConnectionClientOptions): Connection
           // A movie without a file is normal (wanted, not downloaded yet): nothing to queue, nothing wrong.
           const file = movie.movieFile;
           if (!file) continue;
-          const quality = file.quality?.quality;
-          files.push(
-            toLibraryFile(file, `movieFile:${file.id}`, {
-              source: radarrQualitySource(quality?.source, quality?.modifier),
-              modifier: radarrQualityModifier(quality?.modifier),
-            }),
-          );
+          files.push(toLibraryFile(file, "radarr"));
         }
         yield { type: "files", files, invalid: event.invalid };
       }

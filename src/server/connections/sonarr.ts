@@ -5,7 +5,6 @@ import { arrFileFields, testArrConnection, toLibraryFile } from "./arr-common";
 import type { ConnectionClient, ConnectionClientOptions, LibraryEvent } from "./connection-client";
 import type { Result } from "./errors";
 import { createHttpClient } from "./http-client";
-import { sonarrQualitySource } from "./quality";
 
 /**
  * Sonarr v3. No endpoint lists every episode file: GET /api/v3/series, then
@@ -73,9 +72,7 @@ export function createSonarrClient(options: ConnectionClientOptions): Connection
             yield { type: "failed", error: { ...result.error, message: `${result.error.message} (reading the episode files of series ${head.seriesId})` } };
             return;
           }
-          const files = result.data.items.map((file) =>
-            toLibraryFile(file, `episodeFile:${file.id}`, { source: sonarrQualitySource(file.quality?.quality?.source), modifier: null }),
-          );
+          const files = result.data.items.map((file) => toLibraryFile(file, "sonarr"));
           yield { type: "files", files, invalid: result.data.invalid };
         }
       } finally {

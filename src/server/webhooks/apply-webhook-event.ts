@@ -1,5 +1,6 @@
 import "server-only";
 import type { QueueStatus } from "~/lib/queue-enums";
+import { arrExternalId } from "~/server/connections/arr-common";
 import type { Database } from "~/server/db";
 import { normaliseCodec } from "~/server/media/codec";
 import { pickMediaFacts, type MediaFacts } from "~/server/media/media-facts";
@@ -46,10 +47,6 @@ export interface ApplyResult {
 /** Items in these states may be marked removed; encoding/done belong to the encoder and its history. */
 const REMOVABLE_STATUSES: readonly string[] = ["queued", "skipped", "failed"] satisfies QueueStatus[];
 
-function externalIdFor(appType: WebhookAppType, fileId: number): string {
-  return appType === "sonarr" ? `episodeFile:${fileId}` : `movieFile:${fileId}`;
-}
-
 export async function applyWebhookEvent(db: Database, target: WebhookTarget, event: WebhookEvent): Promise<ApplyResult> {
   switch (event.kind) {
     case "test":
@@ -78,7 +75,7 @@ async function applyImport(db: Database, target: WebhookTarget, files: WebhookFi
 }
 
 async function applyRename(db: Database, target: WebhookTarget, files: RenamedWebhookFile[]): Promise<ApplyResult> {
-  const moves = files.map((file) => ({ from: target.mapPath(file.previousPath), to: target.mapPath(file.path), externalId: externalIdFor(target.appType, file.id) }));
+  const moves = files.map((file) => ({ from: target.mapPath(file.previousPath), to: target.mapPath(file.path), externalId: arrExternalId(target.appType, file.id) }));
   let moved = 0;
   await db.$transaction(
     async (tx) => {
@@ -141,7 +138,7 @@ async function applyMediaDelete(db: Database, target: WebhookTarget, folderPath:
 /** Matches by the app's file id (exact, survives path-mapping changes) or by mapped path. */
 async function markRemoved(db: Database, target: WebhookTarget, refs: ResolvedFileRef[], reason: string, keepPaths: ReadonlySet<string>): Promise<number> {
   if (refs.length === 0) return 0;
-  const externalIds = refs.flatMap((ref) => (ref.id === null ? [] : [externalIdFor(target.appType, ref.id)]));
+  const externalIds = refs.flatMap((ref) => (ref.id === null ? [] : [arrExternalId(target.appType, ref.id)]));
   const paths = refs.flatMap((ref) => (ref.path === null ? [] : [target.mapPath(ref.path)])).filter((path) => !keepPaths.has(path));
   const result = await db.queueItem.updateMany({
     where: {
@@ -175,7 +172,7 @@ async function toQueueInputs(target: WebhookTarget, files: readonly WebhookFile[
       qualitySource: facts.qualitySource,
       source: "webhook",
       connectionId: target.connectionId,
-      externalId: externalIdFor(target.appType, file.id),
+      externalId: arrExternalId(target.appType, file.id),
       private: target.private,
       fileModifiedAt: null,
     };

@@ -4,7 +4,6 @@ import { z } from "zod";
 import { openApiKey } from "~/server/connections/api-key";
 import { arrFileFields, toLibraryFile } from "~/server/connections/arr-common";
 import { createHttpClient } from "~/server/connections/http-client";
-import { radarrQualityModifier, radarrQualitySource, sonarrQualitySource } from "~/server/connections/quality";
 import type { FileFacts, FileFactsLookup } from "./apply-webhook-event";
 import type { WebhookAppType } from "./webhook-event";
 
@@ -50,10 +49,7 @@ export function createFileFactsLookup(connection: LookupConnection): FileFactsLo
           continue;
         }
         const file = result.data;
-        const quality = file.quality?.quality;
-        const library = toLibraryFile(file, "", sonarr
-          ? { source: sonarrQualitySource(quality?.source), modifier: null }
-          : { source: radarrQualitySource(quality?.source, quality?.modifier), modifier: radarrQualityModifier(quality?.modifier) });
+        const library = toLibraryFile(file, connection.appType);
         facts.set(file.id, {
           codecRaw: library.codecRaw,
           width: library.width,
