@@ -42,8 +42,7 @@ interface PreparedMapping {
 }
 
 function trimTrailingSeparators(value: string): string {
-  const trimmed = value.replace(/[\\/]+$/, "");
-  return trimmed === "" ? "" : trimmed;
+  return value.replace(/[\\/]+$/, "");
 }
 
 function comparable(path: string, windows: boolean): string {
@@ -75,8 +74,7 @@ export function createPathMapper(mappings: readonly PathMapping[]): PathMapper {
       if (!candidate.startsWith(mapping.key) || !atBoundary) continue;
       // Whatever follows the prefix, re-joined with the local side's separator.
       const rest = remotePath.slice(mapping.key.length).replace(/^[\\/]+/, "");
-      const segments = mapping.windows ? rest.split(/[\\/]/) : rest.split("/");
-      const tail = rest === "" ? "" : segments.join(mapping.localSeparator);
+      const tail = (mapping.windows ? rest.split(/[\\/]/) : rest.split("/")).join(mapping.localSeparator);
       if (tail === "") return mapping.local === "" ? mapping.localSeparator : mapping.local;
       return `${mapping.local}${mapping.localSeparator}${tail}`;
     }
