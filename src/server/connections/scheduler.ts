@@ -16,6 +16,8 @@ import { startSync, SyncStartError, waitForSyncRun } from "./sync";
  */
 const log = createLogger("connections.scheduler");
 
+const DEFAULT_STARTUP_DELAY_MS = 60_000;
+
 interface SchedulerState {
   db: Database | null;
   /** Shortest wait after startup, so a restart doesn't fire every overdue sync at once. */
@@ -25,7 +27,7 @@ interface SchedulerState {
 
 const state = ((globalThis as unknown as { optimizarrSyncScheduler?: SchedulerState }).optimizarrSyncScheduler ??= {
   db: null,
-  startupDelayMs: 60_000,
+  startupDelayMs: DEFAULT_STARTUP_DELAY_MS,
   timers: new Map(),
 });
 
@@ -40,7 +42,7 @@ export function nextSyncDueAt(intervalMinutes: number, lastRunStartedAt: Date | 
 export async function startConnectionScheduler(db: Database, options: { startupDelayMs?: number } = {}): Promise<void> {
   if (state.db) return;
   state.db = db;
-  state.startupDelayMs = options.startupDelayMs ?? 60_000;
+  state.startupDelayMs = options.startupDelayMs ?? DEFAULT_STARTUP_DELAY_MS;
   const scheduled = await db.externalConnection.findMany({ where: { enabled: true, syncIntervalMinutes: { not: null } }, select: { id: true } });
   for (const { id } of scheduled) await rescheduleConnection(id);
   log.info({ connections: state.timers.size }, "sync scheduler started");
