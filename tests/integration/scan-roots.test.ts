@@ -11,6 +11,8 @@ import { createVideoLibrary, isFfprobeInstalled, videoFixture, type PlacedVideo 
 import { db } from "~/server/db";
 import { startScan, waitForScan } from "~/server/scan/scan-jobs";
 import type { ScanProgress } from "~/server/scan/scan-progress";
+import { VANISHED_REASON } from "~/server/scan/vanished-files";
+import { nodeWalkFileSystem, type WalkFileSystem } from "~/server/scan/walk-files";
 import { getInstanceApiKey } from "~/server/settings/settings-service";
 
 const caller = signedInCaller();
@@ -144,6 +146,31 @@ describe("scanRoots: add, scan and re-scan a folder of real videos", () => {
     }
   });
 
+  it("marks queued files deleted from disk as removed, and queues them again when they come back", async () => {
+    const gamma = videos.find((video) => video.path.includes("S01E01"))!.path; // now HEVC: skipped
+    const alpha = videos.find((video) => video.path.includes("Alpha"))!.path;
+    const saved = path.join(scratch, "moved-away.mp4");
+    fs.renameSync(alpha, saved);
+    fs.rmSync(gamma);
+
+    await caller.scanRoots.scan({ id: rootId });
+    const done = await waitUntilFinished(rootId);
+
+    expect(done).toMatchObject({ state: "succeeded", found: 3, removed: 2 });
+    const byPath = new Map((await queueRowsUnder(library)).map((row) => [row.filePath, row]));
+    expect(byPath.size).toBe(5);
+    for (const gone of [alpha, gamma]) expect(byPath.get(gone)).toMatchObject({ status: "removed", statusReason: VANISHED_REASON });
+    expect([...byPath.values()].filter((row) => row.status === "removed")).toHaveLength(2);
+    const [listed] = (await caller.scanRoots.list()).filter((root) => root.id === rootId);
+    expect(listed!.lastScan).toMatchObject({ status: "succeeded", found: 3, removed: 2 });
+
+    fs.renameSync(saved, alpha);
+    await caller.scanRoots.scan({ id: rootId });
+    expect(await waitUntilFinished(rootId)).toMatchObject({ state: "succeeded", found: 4, removed: 0 });
+    expect((await db.queueItem.findUniqueOrThrow({ where: { filePath: alpha } })).status).toBe("queued");
+    expect((await db.queueItem.findUniqueOrThrow({ where: { filePath: gamma } })).status).toBe("removed");
+  });
+
   it("refuses to scan a disabled root and allows renaming and re-enabling", async () => {
     const disabled = await caller.scanRoots.update({ id: rootId, enabled: false, name: "Renamed" });
     expect(disabled).toMatchObject({ enabled: false, name: "Renamed", path: library });
@@ -248,6 +275,82 @@ describe("scanRoots: scanning in batches, without ffprobe, and when the folder v
     expect(done.error).toBe(`${gone} no longer exists (is the drive or share mounted?)`);
     const [listed] = (await caller.scanRoots.list()).filter((candidate) => candidate.id === root.id);
     expect(listed!.lastScan).toMatchObject({ status: "failed", error: done.error, found: 0 });
+  });
+});
+
+describe("scanRoots: files gone from disk are only believed gone when the disk says so", () => {
+  const enoent = (target: string) => Object.assign(new Error(`ENOENT: no such file or directory, stat '${target}'`), { code: "ENOENT" });
+
+  async function scannedFolder(name: string, fileNames: string[]) {
+    const root = folder(name);
+    for (const fileName of fileNames) fs.copyFileSync(videoFixture("h264").sourcePath, path.join(root, fileName));
+    const created = await caller.scanRoots.create({ name, path: root });
+    await caller.scanRoots.scan({ id: created.id });
+    expect(await waitUntilFinished(created.id)).toMatchObject({ state: "succeeded", added: fileNames.length });
+    const target = { id: created.id, path: root, private: false, displayAlias: null, lastScanFound: fileNames.length };
+    return { root, target, file: (fileName: string) => path.join(root, fileName) };
+  }
+
+  const statuses = async (root: string) => Object.fromEntries((await queueRowsUnder(root)).map((row) => [path.basename(row.filePath), row.status]));
+
+  it("leaves files alone when the whole folder looks empty, as an unmounted share does", async () => {
+    const { root, target, file } = await scannedFolder("looks-unmounted", ["one.mp4", "two.mp4"]);
+    fs.rmSync(file("one.mp4"));
+    fs.rmSync(file("two.mp4"));
+
+    startScan(db, target);
+    expect(await waitForScan(target.id)).toMatchObject({ state: "succeeded", found: 0, removed: 0 });
+    expect(await statuses(root)).toEqual({ "one.mp4": "queued", "two.mp4": "queued" });
+  });
+
+  it("keeps a file the disk will not answer for (permission denied, I/O error)", async () => {
+    const { root, target, file } = await scannedFolder("unreadable-file", ["kept.mp4", "locked.mp4", "deleted.mp4"]);
+    fs.rmSync(file("locked.mp4"));
+    fs.rmSync(file("deleted.mp4"));
+    const fileSystem: WalkFileSystem = {
+      ...nodeWalkFileSystem,
+      stat: (target) =>
+        target === file("locked.mp4") ? Promise.reject(Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" })) : nodeWalkFileSystem.stat(target),
+    };
+
+    startScan(db, target, { fileSystem });
+    expect(await waitForScan(target.id)).toMatchObject({ state: "succeeded", found: 1, removed: 1 });
+    expect(await statuses(root)).toEqual({ "kept.mp4": "queued", "locked.mp4": "queued", "deleted.mp4": "removed" });
+  });
+
+  it("fails the scan and marks nothing when the folder itself disappears during the check", async () => {
+    const { root, target, file } = await scannedFolder("drops-mid-check", ["kept.mp4", "deleted.mp4"]);
+    fs.rmSync(file("deleted.mp4"));
+    let shareDropped = false;
+    const fileSystem: WalkFileSystem = {
+      ...nodeWalkFileSystem,
+      stat: (target) => {
+        // The first missing file is the moment the share goes away.
+        if (target === file("deleted.mp4")) shareDropped = true;
+        return shareDropped ? Promise.reject(enoent(target)) : nodeWalkFileSystem.stat(target);
+      },
+    };
+
+    startScan(db, target, { fileSystem });
+    const done = await waitForScan(target.id);
+    expect(done).toMatchObject({ state: "failed", removed: 0, error: `${root} no longer exists (is the drive or share mounted?)` });
+    expect(await statuses(root)).toEqual({ "kept.mp4": "queued", "deleted.mp4": "queued" });
+  });
+
+  it("never touches files the encoder owns, or files outside the folder", async () => {
+    const { root, target, file } = await scannedFolder("encoder-owned", ["done.mp4", "failed.mp4", "queued.mp4"]);
+    const sibling = folder("encoder-owned-sibling");
+    const outside = path.join(sibling, "outside.mp4");
+    await db.queueItem.create({ data: { filePath: outside, sizeBytes: 1n, source: "scan" } });
+    await db.queueItem.update({ where: { filePath: file("done.mp4") }, data: { status: "done" } });
+    await db.queueItem.update({ where: { filePath: file("failed.mp4") }, data: { status: "failed" } });
+    fs.writeFileSync(file("still-here.mp4"), "x");
+    for (const name of ["done.mp4", "failed.mp4", "queued.mp4"]) fs.rmSync(file(name));
+
+    startScan(db, target);
+    expect(await waitForScan(target.id)).toMatchObject({ state: "succeeded", removed: 1 });
+    expect(await statuses(root)).toMatchObject({ "done.mp4": "done", "failed.mp4": "failed", "queued.mp4": "removed" });
+    expect((await db.queueItem.findUniqueOrThrow({ where: { filePath: outside } })).status).toBe("queued");
   });
 });
 

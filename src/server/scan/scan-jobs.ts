@@ -107,7 +107,7 @@ async function execute(db: Database, target: ScanTargetWithHistory, job: ScanJob
   log.info(
     {
       rootId: target.id, scanId: progress.scanId, state: progress.state, found: progress.found, added: progress.added, updated: progress.updated,
-      skipped: progress.skipped, probed: progress.probed, errors: progress.errors, skippedFolders: progress.skippedFolders,
+      skipped: progress.skipped, removed: progress.removed, probed: progress.probed, errors: progress.errors, skippedFolders: progress.skippedFolders,
       durationMs: progress.finishedAt.getTime() - progress.startedAt.getTime(),
     },
     "scan finished",
@@ -121,6 +121,7 @@ async function execute(db: Database, target: ScanTargetWithHistory, job: ScanJob
         lastScanFound: progress.found,
         lastScanAdded: progress.added,
         lastScanUpdated: progress.updated,
+        lastScanRemoved: progress.removed,
       },
     })
     .catch((error: unknown) => log.error({ rootId: target.id, err: errorSummary(error) }, "could not record scan result"));

@@ -6,7 +6,7 @@ import type { WalkIssueReason } from "./walk-files";
  * Paths in here are already redacted for private roots.
  */
 export type ScanState = "running" | "succeeded" | "failed" | "cancelled";
-export type ScanPhase = "starting" | "walking" | "probing" | "writing" | "finished";
+export type ScanPhase = "starting" | "walking" | "probing" | "writing" | "checking" | "finished";
 
 export type ScanProblemKind = WalkIssueReason | "probe_failed";
 
@@ -34,6 +34,8 @@ export interface ScanProgress {
   unchanged: number;
   /** New files already in the target codec: recorded, not queued. */
   skipped: number;
+  /** Queue items under the root whose file is gone from disk, now marked removed. */
+  removed: number;
   /** Files that could not be probed (still queued, codec unknown). */
   errors: number;
   /** Folders and links left out: unreadable, symlink loops, broken links. */
@@ -65,6 +67,7 @@ export function createScanProgress(rootId: number, scanId: string, expectedTotal
     updated: 0,
     unchanged: 0,
     skipped: 0,
+    removed: 0,
     errors: 0,
     skippedFolders: 0,
     problems: [],

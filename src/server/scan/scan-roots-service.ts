@@ -46,6 +46,7 @@ export interface ScanRootDto {
     found: number | null;
     added: number | null;
     updated: number | null;
+    removed: number | null;
   };
   /** The running scan, or the last one since the server started. */
   scan: ScanProgress | null;
@@ -85,6 +86,7 @@ function toDto(row: RootRow): ScanRootDto {
       found: row.lastScanFound,
       added: row.lastScanAdded,
       updated: row.lastScanUpdated,
+      removed: row.lastScanRemoved,
     },
     scan: getScanProgress(row.id),
     createdAt: row.createdAt,

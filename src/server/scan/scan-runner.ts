@@ -10,13 +10,15 @@ import { getGeneralSettings } from "~/server/settings/settings-service";
 import { detectFfprobe, getFfprobeStatus, probeFile, type ProbeResult } from "./ffprobe";
 import { isVideoFileName } from "./scan-filters";
 import { recordProblem, type ScanProgress } from "./scan-progress";
+import { markVanishedFiles } from "./vanished-files";
 import { walkFiles, type WalkedFile, type WalkFileSystem, type WalkIssue } from "./walk-files";
 
 const log = createLogger("scan");
 
 /**
  * One scan of one root: walk → (per batch) look up what the DB already knows → ffprobe what is new
- * or changed → hand the batch to the queue writer. Memory stays at one batch however big the tree.
+ * or changed → hand the batch to the queue writer → mark queued files gone from disk as removed.
+ * Memory stays at one batch however big the tree.
  */
 export interface ScanTarget {
   id: number;
@@ -136,6 +138,11 @@ export async function runScan(db: Database, target: ScanTarget, progress: ScanPr
   }
   progress.walkFinished = true;
   if (batch.length > 0) await processBatch(batch);
+  // Like Sonarr's disk scan: an empty root is more likely an unmounted share than a deleted library.
+  if (progress.found > 0) {
+    progress.phase = "checking";
+    await markVanishedFiles(db, target.path, { signal, fileSystem: options.fileSystem, onRemoved: (count) => (progress.removed += count) });
+  }
   if (loggedProblems > MAX_LOGGED_PROBLEMS) log.warn({ rootId: target.id, more: loggedProblems - MAX_LOGGED_PROBLEMS }, "further scan problems not logged individually");
 }
 

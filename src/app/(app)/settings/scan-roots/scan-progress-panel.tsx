@@ -12,6 +12,7 @@ const PHASE_LABELS = {
   walking: "Looking for video files…",
   probing: "Reading file details…",
   writing: "Saving to the queue…",
+  checking: "Checking for files deleted from disk…",
   finished: "Finished",
 } as const satisfies Record<ScanProgress["phase"], string>;
 

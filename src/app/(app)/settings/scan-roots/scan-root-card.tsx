@@ -19,9 +19,12 @@ type ScanRoot = RouterOutputs["scanRoots"]["list"][number];
 
 const POLL_MS = 1_000;
 
-function summaryOf(progress: ScanProgress): string {
-  const parts = [`${formatNumber(progress.found)} found`, `${formatNumber(progress.added)} added`, `${formatNumber(progress.updated)} updated`];
-  if (progress.skipped > 0) parts.push(`${formatNumber(progress.skipped)} already efficient`);
+type ScanCounts = Pick<ScanProgress, "found" | "added" | "updated" | "removed"> & { skipped?: number };
+
+function summaryOf(counts: ScanCounts): string {
+  const parts = [`${formatNumber(counts.found)} found`, `${formatNumber(counts.added)} added`, `${formatNumber(counts.updated)} updated`];
+  if (counts.skipped) parts.push(`${formatNumber(counts.skipped)} already efficient`);
+  if (counts.removed > 0) parts.push(`${formatNumber(counts.removed)} gone from disk`);
   return parts.join(" · ");
 }
 
@@ -180,9 +183,7 @@ function LastScan({ root, progress }: { root: ScanRoot; progress: ScanProgress |
           <CircleCheckIcon className="size-4 shrink-0 text-success" />
           <span>
             Last scan <When date={last.finishedAt} />:{" "}
-            {progress && progress.state === "succeeded"
-              ? summaryOf(progress)
-              : `${formatNumber(last.found ?? 0)} found · ${formatNumber(last.added ?? 0)} added · ${formatNumber(last.updated ?? 0)} updated`}
+            {summaryOf(progress?.state === "succeeded" ? progress : { found: last.found ?? 0, added: last.added ?? 0, updated: last.updated ?? 0, removed: last.removed ?? 0 })}
           </span>
         </p>
       );
