@@ -90,3 +90,24 @@ test("statistics chart the scanned library", async ({ page }) => {
   const summary = (await response.json()) as { result: { data: { json: { bySource: { source: string; count: number }[] } } } };
   expect(summary.result.data.json.bySource.find((group) => group.source === "scan")?.count).toBe(library.total);
 });
+
+test("a re-scan marks a file deleted from disk as removed", async ({ page }) => {
+  const movieDir = path.join(library.root, "Movies", "Movie 007");
+  const [deleted] = fs.readdirSync(movieDir);
+  fs.rmSync(path.join(movieDir, deleted!));
+
+  await page.goto("/settings/scan-roots");
+  const card = page.getByRole("group", { name: "Library" });
+  await card.getByRole("button", { name: "Scan", exact: true }).click();
+  await expect(page.getByText(`Scan of "Library" finished`)).toBeVisible({ timeout: 60_000 });
+  await expect(card).toContainText("1 gone from disk");
+  await expect(card).toContainText(`${library.total - 1} found`);
+  await card.screenshot({ path: "test-results/screenshots/scan-root-rescanned.png" });
+
+  await page.goto("/queue?source=scan&status=removed");
+  const rows = page.getByRole("table", { name: "Queue items" }).locator("tbody tr");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("Movie 007");
+  await expect(rows.first()).toContainText("Removed");
+  await page.screenshot({ path: "test-results/screenshots/queue-removed.png" });
+});
