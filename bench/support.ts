@@ -33,6 +33,13 @@ export async function measure<T>(work: () => Promise<T>): Promise<{ result: T; m
 
 export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
+/** Prints rows (the first is the header) as left-aligned columns. */
+export function printTable(rows: readonly string[][]): void {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join("  "));
+  console.log("");
+}
+
 /** Starts a script in its own process (so its CPU and memory don't count as ours) and reads the first JSON line it prints. */
 export async function startHelperProcess<T>(script: string, args: string[]): Promise<{ info: T; stop: () => void }> {
   const child = spawn(process.execPath, [...process.execArgv, script, ...args], { stdio: ["pipe", "pipe", "inherit"] });

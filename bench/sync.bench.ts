@@ -11,7 +11,7 @@
  */
 import fs from "node:fs";
 import { createTestDataDir } from "../tests/support/test-database";
-import { measure, mib, runWithServerConditions, startHelperProcess } from "./support";
+import { measure, mib, printTable, runWithServerConditions, startHelperProcess } from "./support";
 
 async function main(): Promise<void> {
   const [series = 2_000, episodes = 50, movies = 20_000] = process.argv.slice(2).map(Number);
@@ -69,9 +69,7 @@ async function main(): Promise<void> {
     }
     const total = await db.queueItem.count();
     console.log(`\nsync.bench — baseline RSS ${mib(baseline)}, ${total.toLocaleString("en")} queue items written\n`);
-    const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-    for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join("  "));
-    console.log("");
+    printTable(rows);
   } finally {
     fakes.stop();
     await db.$disconnect();

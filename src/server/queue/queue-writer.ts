@@ -55,7 +55,7 @@ const EXISTING_COLUMNS = [
   "filePath", "sizeBytes", "codec", "codecRaw", "width", "height", "bitrate", "durationSeconds", "qualitySource",
   "status", "source", "connectionId", "externalId", "private", "fileModifiedAt",
 ] as const;
-type ExistingRow = Pick<QueueItem, (typeof EXISTING_COLUMNS)[number]>;
+export type ExistingRow = Pick<QueueItem, (typeof EXISTING_COLUMNS)[number]>;
 
 interface Row extends QueueItemInput {
   status: QueueStatus;
@@ -73,7 +73,7 @@ export async function upsertQueueItems(db: Database, inputs: readonly QueueItemI
     async (tx) => {
       for (let start = 0; start < paths.length; start += STATEMENT_ROWS) {
         const chunk = paths.slice(start, start + STATEMENT_ROWS);
-        const existing = new Map((await tx.$queryRaw<ExistingRow[]>(existingRowsStatement(chunk))).map((row) => [row.filePath, row]));
+        const existing = await findQueueItemsByPath(tx, chunk);
         const rows: Row[] = [];
         for (const path of chunk) {
           const input = byPath.get(path)!;
@@ -161,9 +161,14 @@ function sqlDate(date: Date | null): string | null {
   return date ? date.toISOString().replace("Z", "+00:00") : null;
 }
 
-function existingRowsStatement(paths: readonly string[]): Prisma.Sql {
+/**
+ * The queue's rows for these paths (at most a few thousand), keyed by path. One JSON parameter
+ * for the lot, for the same reason as the writes.
+ */
+export async function findQueueItemsByPath(db: Pick<Database, "$queryRaw">, paths: readonly string[]): Promise<Map<string, ExistingRow>> {
   const columns = Prisma.raw(EXISTING_COLUMNS.map((column) => `"${column}"`).join(", "));
-  return Prisma.sql`SELECT ${columns} FROM "QueueItem" WHERE "filePath" IN (SELECT value FROM json_each(${JSON.stringify(paths)}))`;
+  const rows = await db.$queryRaw<ExistingRow[]>`SELECT ${columns} FROM "QueueItem" WHERE "filePath" IN (SELECT value FROM json_each(${JSON.stringify(paths)}))`;
+  return new Map(rows.map((row) => [row.filePath, row]));
 }
 
 /** Column → how a Row's value travels in the JSON parameter. */

@@ -5,7 +5,7 @@ import type { Database } from "~/server/db";
 import { createLogger } from "~/server/logger";
 import type { MediaFacts } from "~/server/media/media-facts";
 import { privateLabel } from "~/server/privacy/redact";
-import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
+import { findQueueItemsByPath, upsertQueueItems, type ExistingRow, type QueueItemInput } from "~/server/queue/queue-writer";
 import { getGeneralSettings } from "~/server/settings/settings-service";
 import { detectFfprobe, getFfprobeStatus, probeFile, type ProbeResult } from "./ffprobe";
 import { isVideoFileName } from "./scan-filters";
@@ -44,7 +44,6 @@ export const DEFAULT_BATCH_SIZE = 500;
  * count. Shared by all scans, so scanning several roots at once does not multiply the load.
  */
 const sharedProbeLimit = pLimit(Math.min(4, Math.max(2, os.availableParallelism())));
-const LOOKUP_CHUNK = 500;
 const MAX_LOGGED_PROBLEMS = 20;
 
 const WALK_ISSUE_MESSAGES: Record<WalkIssue["reason"], string> = {
@@ -84,7 +83,7 @@ export async function runScan(db: Database, target: ScanTarget, progress: ScanPr
     logProblem({ path: shown(issue.path), reason: issue.reason, code: issue.code }, "scan skipped a folder or link");
   };
 
-  const factsFor = async (file: WalkedFile, known: KnownFile | undefined): Promise<MediaFacts | null> => {
+  const factsFor = async (file: WalkedFile, known: ExistingRow | undefined): Promise<MediaFacts | null> => {
     const unchanged = known && known.sizeBytes === file.sizeBytes && known.fileModifiedAt?.getTime() === file.modifiedAt.getTime() && known.codec !== "unknown";
     // Unchanged files keep what the last probe learnt: the writer never erases facts with nulls.
     if (unchanged || !ffprobe.available) return null;
@@ -105,7 +104,7 @@ export async function runScan(db: Database, target: ScanTarget, progress: ScanPr
 
   const processBatch = async (batch: WalkedFile[]) => {
     progress.phase = "probing";
-    const known = await lookUpKnownFiles(db, batch.map((file) => file.path));
+    const known = await findQueueItemsByPath(db, batch.map((file) => file.path));
     const inputs = await Promise.all(
       batch.map((file) =>
         limit(async () => {
@@ -144,24 +143,6 @@ export async function runScan(db: Database, target: ScanTarget, progress: ScanPr
     await markVanishedFiles(db, target.path, { signal, fileSystem: options.fileSystem, onRemoved: (count) => (progress.removed += count) });
   }
   if (loggedProblems > MAX_LOGGED_PROBLEMS) log.warn({ rootId: target.id, more: loggedProblems - MAX_LOGGED_PROBLEMS }, "further scan problems not logged individually");
-}
-
-interface KnownFile {
-  sizeBytes: bigint;
-  fileModifiedAt: Date | null;
-  codec: string;
-}
-
-async function lookUpKnownFiles(db: Database, paths: readonly string[]): Promise<Map<string, KnownFile>> {
-  const known = new Map<string, KnownFile>();
-  for (let start = 0; start < paths.length; start += LOOKUP_CHUNK) {
-    const rows = await db.queueItem.findMany({
-      where: { filePath: { in: paths.slice(start, start + LOOKUP_CHUNK) } },
-      select: { filePath: true, sizeBytes: true, fileModifiedAt: true, codec: true },
-    });
-    for (const row of rows) known.set(row.filePath, row);
-  }
-  return known;
 }
 
 function toQueueInput(file: WalkedFile, facts: MediaFacts | null, target: ScanTarget): QueueItemInput {

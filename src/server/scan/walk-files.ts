@@ -54,6 +54,9 @@ export function errorCodeOf(error: unknown): string | null {
 
 const identityOf = (stats: BigIntStats) => `${stats.dev}:${stats.ino}`;
 
+/** Files stat'ed at once: enough to keep a disk or share busy, few enough to stay polite. */
+const STAT_WINDOW = 32;
+
 function isInside(candidate: string, base: string): boolean {
   return candidate === base || candidate.startsWith(base.endsWith(path.sep) ? base : `${base}${path.sep}`);
 }
@@ -99,6 +102,15 @@ export async function* walkFiles(root: string, options: WalkOptions): AsyncGener
 
     // Subfolders are queued after the listing so only this one directory handle is open at a time.
     const subdirectories: string[] = [];
+    // Files are stat'ed a window at a time, concurrently: one stat after another leaves the disk
+    // (and the thread pool) idle between calls, which on 100k files is most of the walk.
+    let files: string[] = [];
+    const statFiles = async function* () {
+      const window = files;
+      files = [];
+      const stats = await Promise.all(window.map((file) => statOrReport(fileSystem, file, options, "vanished")));
+      for (const [index, stat] of stats.entries()) if (stat?.isFile()) yield { path: window[index]!, sizeBytes: stat.size, modifiedAt: stat.mtime };
+    };
     try {
       for await (const entry of entries) {
         const fullPath = path.join(directory, entry.name);
@@ -106,8 +118,8 @@ export async function* walkFiles(root: string, options: WalkOptions): AsyncGener
           if (!isIgnoredDirectoryName(entry.name)) subdirectories.push(fullPath);
         } else if (entry.isFile()) {
           if (!options.includeFile(entry.name)) continue;
-          const stats = await statOrReport(fileSystem, fullPath, options, "vanished");
-          if (stats?.isFile()) yield { path: fullPath, sizeBytes: stats.size, modifiedAt: stats.mtime };
+          files.push(fullPath);
+          if (files.length >= STAT_WINDOW) yield* statFiles();
         } else if (entry.isSymbolicLink()) {
           const stats = await statOrReport(fileSystem, fullPath, options, "broken-link");
           if (!stats) continue;
@@ -130,6 +142,7 @@ export async function* walkFiles(root: string, options: WalkOptions): AsyncGener
       // The listing broke off part-way (I/O error, share dropped): keep what was seen, report the folder.
       options.onIssue({ path: directory, reason: "unreadable", code: errorCodeOf(error) });
     }
+    yield* statFiles();
 
     // Reversed so the stack pops them in listing order.
     for (const subdirectory of subdirectories.reverse()) {
