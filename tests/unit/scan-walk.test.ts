@@ -130,6 +130,37 @@ describe("walkFiles", () => {
     expect(relativePaths(files)).toContain("Movies/A/a.mkv");
   });
 
+  it("stats a big folder in windows yet yields each file once, in listing order, and reports one that vanished", async () => {
+    const big = path.join(root, "Big");
+    for (let index = 0; index < 100; index++) write(`Big/e${String(index).padStart(3, "0")}.mkv`, "x".repeat(index));
+    const vanished = path.join(big, "e050.mkv");
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const fileSystem: WalkFileSystem = {
+      ...nodeWalkFileSystem,
+      stat: async (target) => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        try {
+          if (target === vanished) throw Object.assign(new Error("ENOENT: no such file or directory"), { code: "ENOENT" });
+          return await nodeWalkFileSystem.stat(target);
+        } finally {
+          inFlight -= 1;
+        }
+      },
+    };
+
+    const { files, issues } = await walk(big, fileSystem);
+
+    const listed: string[] = [];
+    for await (const entry of await nodeWalkFileSystem.opendir(big)) if (path.join(big, entry.name) !== vanished) listed.push(path.join(big, entry.name));
+    expect(files.map((file) => file.path)).toEqual(listed);
+    expect(files.map((file) => Number(file.sizeBytes))).toEqual(listed.map((file) => fs.statSync(file).size));
+    expect(issues).toEqual([{ path: vanished, reason: "vanished", code: "ENOENT" }]);
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(32);
+  });
+
   it("throws when the root itself is missing, instead of finding nothing", async () => {
     await expect(walk(path.join(root, "not-here"))).rejects.toMatchObject({ code: "ENOENT" });
   });
