@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { setHttpClientDefaults } from "~/server/connections/http-client";
-import { nextSyncDueAt, startConnectionScheduler, stopConnectionScheduler } from "~/server/connections/scheduler";
+import { startConnectionScheduler, stopConnectionScheduler } from "~/server/connections/scheduler";
+import { nextRunDueAt } from "~/server/scheduling/interval-scheduler";
 import { markInterruptedSyncRuns, pruneSyncRuns, waitForSyncRun } from "~/server/connections/sync";
 import { db } from "~/server/db";
 import { upsertQueueItems } from "~/server/queue/queue-writer";
@@ -247,9 +248,9 @@ describe("sync runs", () => {
 describe("scheduled sync", () => {
   it("computes the next run from the last one, never sooner than the startup delay", () => {
     const now = new Date("2026-03-01T12:00:00Z");
-    expect(nextSyncDueAt(60, null, now, 60_000)).toEqual(new Date("2026-03-01T12:01:00Z"));
-    expect(nextSyncDueAt(60, new Date("2026-03-01T11:30:00Z"), now, 60_000)).toEqual(new Date("2026-03-01T12:30:00Z"));
-    expect(nextSyncDueAt(60, new Date("2026-03-01T09:00:00Z"), now, 60_000)).toEqual(new Date("2026-03-01T12:01:00Z"));
+    expect(nextRunDueAt(60, null, now, 60_000)).toEqual(new Date("2026-03-01T12:01:00Z"));
+    expect(nextRunDueAt(60, new Date("2026-03-01T11:30:00Z"), now, 60_000)).toEqual(new Date("2026-03-01T12:30:00Z"));
+    expect(nextRunDueAt(60, new Date("2026-03-01T09:00:00Z"), now, 60_000)).toEqual(new Date("2026-03-01T12:01:00Z"));
   });
 
   it("re-arms schedules from the database at startup and runs the overdue one", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { addConnectionFormSchema, editConnectionFormSchema, syncIntervalValue, testIdentity } from "~/components/connections/connection-form-schema";
+import { addConnectionFormSchema, editConnectionFormSchema, testIdentity } from "~/components/connections/connection-form-schema";
+import { intervalSelectValue } from "~/lib/schedule-interval";
 
 const base = { appType: "radarr", name: "Radarr", baseUrl: "http://nas:7878/", pathMappings: [], syncInterval: "off", showInStats: true } as const;
 
@@ -26,8 +27,8 @@ describe("connection form schema", () => {
     expect(parsed.syncInterval).toBe(360);
     expect(addConnectionFormSchema.parse({ ...base, apiKey: "k" }).syncInterval).toBeNull();
     expect(addConnectionFormSchema.safeParse({ ...base, apiKey: "k", syncInterval: "soon" }).success).toBe(false);
-    expect(syncIntervalValue(null)).toBe("off");
-    expect(syncIntervalValue(1440)).toBe("1440");
+    expect(intervalSelectValue(null)).toBe("off");
+    expect(intervalSelectValue(1440)).toBe("1440");
   });
 
   test("path mappings must be absolute on both sides", () => {

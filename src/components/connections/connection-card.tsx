@@ -17,7 +17,8 @@ import { appPresentation } from "./app-presentation";
 import { CollapsibleSection } from "./collapsible-section";
 import { ConnectionFormDialog } from "./connection-form-dialog";
 import { ConnectionHealthBanner } from "./connection-health-banner";
-import { SYNC_STATUS_PRESENTATION, syncIntervalLabel } from "./connection-labels";
+import { intervalLabel } from "~/lib/schedule-interval";
+import { SYNC_STATUS_PRESENTATION } from "./connection-labels";
 import { DeleteConnectionDialog } from "./delete-connection-dialog";
 import { RelativeTime } from "./relative-time";
 import { ScanRootLink } from "./scan-root-link";
@@ -126,7 +127,7 @@ export function ConnectionCard({ connection, supportedApps, publicUrl }: { conne
             ) : null}
           </Fact>
           <Fact label="Automatic sync">
-            {syncIntervalLabel(connection.syncIntervalMinutes)}
+            {intervalLabel(connection.syncIntervalMinutes)}
             {connection.nextSyncAt ? (
               <span className="ml-1 text-muted">
                 · next{" "}

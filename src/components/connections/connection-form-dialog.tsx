@@ -9,9 +9,11 @@ import { Button } from "~/components/ui/button";
 import { Dialog, DialogContent } from "~/components/ui/dialog";
 import { FormError } from "~/components/ui/form-error";
 import { Field, Input, Select } from "~/components/ui/input";
+import { IntervalSelect } from "~/components/ui/interval-select";
 import { Spinner } from "~/components/ui/states";
 import { Switch } from "~/components/ui/switch";
 import { APP_TYPES, type AppType } from "~/lib/queue-enums";
+import { intervalSelectValue } from "~/lib/schedule-interval";
 import { errorMessageOf, fieldErrorsOf } from "~/lib/trpc-error";
 import { baseUrlSchema } from "~/server/connections/connection-schemas";
 import { api, type RouterOutputs } from "~/trpc/react";
@@ -19,12 +21,11 @@ import { appPresentation } from "./app-presentation";
 import {
   addConnectionFormSchema,
   editConnectionFormSchema,
-  syncIntervalValue,
   testIdentity,
   type ConnectionFormInput,
   type ConnectionFormOutput,
 } from "./connection-form-schema";
-import { failureCategoryLabel, SYNC_INTERVAL_OPTIONS, syncIntervalLabel } from "./connection-labels";
+import { failureCategoryLabel } from "./connection-labels";
 import { OneTimeKey } from "./one-time-key";
 import { PathMappingsEditor } from "./path-mappings-editor";
 import { TestResultPanel, type TestResult } from "./test-result-panel";
@@ -84,7 +85,7 @@ function defaultsFor(mode: ConnectionFormMode, supportedApps: readonly AppType[]
       baseUrl: connection.baseUrl,
       apiKey: "",
       pathMappings: connection.pathMappings,
-      syncInterval: syncIntervalValue(connection.syncIntervalMinutes),
+      syncInterval: intervalSelectValue(connection.syncIntervalMinutes),
       showInStats: connection.showInStats,
     };
   }
@@ -211,7 +212,6 @@ function ConnectionForm({
   });
 
   const [intervalValue, showInStats] = useWatch({ control: form.control, name: ["syncInterval", "showInStats"] });
-  const customInterval = intervalValue !== "off" && !SYNC_INTERVAL_OPTIONS.some((option) => String(option.minutes) === intervalValue);
 
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-5" noValidate>
@@ -312,14 +312,7 @@ function ConnectionForm({
 
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Automatic sync" htmlFor="connection-sync-interval" hint="A scheduled sync adds new files and updates changed ones.">
-          <Select id="connection-sync-interval" {...register("syncInterval")}>
-            {SYNC_INTERVAL_OPTIONS.map((option) => (
-              <option key={option.label} value={syncIntervalValue(option.minutes)}>
-                {option.label}
-              </option>
-            ))}
-            {customInterval ? <option value={intervalValue}>{syncIntervalLabel(Number(intervalValue))}</option> : null}
-          </Select>
+          <IntervalSelect id="connection-sync-interval" value={intervalValue} {...register("syncInterval")} />
         </Field>
         <div className="flex flex-col gap-1.5">
           <label className="flex items-center gap-2 pt-7 text-sm font-medium">

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { apiKeySchema, appTypeSchema, baseUrlSchema, connectionNameSchema } from "~/server/connections/connection-schemas";
+import { intervalSelectField } from "~/lib/schedule-interval";
 import { pathMappingsSchema } from "~/server/connections/path-mapping";
 
 /**
@@ -7,11 +8,6 @@ import { pathMappingsSchema } from "~/server/connections/path-mapping";
  * server agree on every rule. Only the shapes differ: the interval is a <select> value and, when
  * editing, an empty key means "keep the stored one".
  */
-const syncIntervalField = z
-  .string()
-  .regex(/^(off|\d+)$/)
-  .transform((value) => (value === "off" ? null : Number(value)));
-
 const optionalApiKey = z
   .string()
   .trim()
@@ -27,7 +23,7 @@ const common = {
   name: connectionNameSchema,
   baseUrl: baseUrlSchema,
   pathMappings: pathMappingsSchema,
-  syncInterval: syncIntervalField,
+  syncInterval: intervalSelectField,
   showInStats: z.boolean(),
 };
 
@@ -36,10 +32,6 @@ export const editConnectionFormSchema = z.object({ ...common, apiKey: optionalAp
 
 export type ConnectionFormInput = z.input<typeof editConnectionFormSchema>;
 export type ConnectionFormOutput = z.output<typeof editConnectionFormSchema>;
-
-export function syncIntervalValue(minutes: number | null): string {
-  return minutes === null ? "off" : String(minutes);
-}
 
 /**
  * What a test proves: it passed for exactly these values. Any change to them (app, address, key,

@@ -29,19 +29,3 @@ export const DELIVERY_OUTCOME_PRESENTATION: Record<string, { label: string; tone
   rejected: { label: "Rejected", tone: "warning" },
   failed: { label: "Failed", tone: "danger" },
 };
-
-/** The schedule choices; any other value saved through the API shows as its own option. */
-export const SYNC_INTERVAL_OPTIONS = [
-  { minutes: null, label: "Off" },
-  { minutes: 15, label: "Every 15 minutes" },
-  { minutes: 60, label: "Every hour" },
-  { minutes: 360, label: "Every 6 hours" },
-  { minutes: 1440, label: "Every 24 hours" },
-] as const;
-
-export function syncIntervalLabel(minutes: number | null): string {
-  const preset = SYNC_INTERVAL_OPTIONS.find((option) => option.minutes === minutes);
-  if (preset) return preset.label;
-  if (minutes === null) return "Off";
-  return minutes % 60 === 0 ? `Every ${minutes / 60} hours` : `Every ${minutes} minutes`;
-}

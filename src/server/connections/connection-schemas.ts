@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { APP_TYPES } from "~/lib/queue-enums";
+import { intervalMinutesSchema } from "~/lib/schedule-interval";
 import { normaliseBaseUrl } from "./base-url";
 import { normaliseFingerprint } from "./certificate-fingerprint";
 import { pathMappingsSchema } from "./path-mapping";
@@ -47,12 +48,7 @@ const certificateFingerprintSchema = z
     return fingerprint;
   });
 
-const syncIntervalMinutesSchema = z
-  .number()
-  .int()
-  .min(15, "Sync at most every 15 minutes")
-  .max(10_080, "Sync at least once a week (10,080 minutes)")
-  .nullable();
+const syncIntervalMinutesSchema = intervalMinutesSchema("Sync");
 
 const tagFilterSchema = z.array(z.string().trim().min(1).max(100)).max(50);
 
