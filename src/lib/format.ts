@@ -40,13 +40,14 @@ export function formatDateTime(date: Date | string | null | undefined): string {
   return d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 }
 
+/** "5 min ago" for the past, "in 5 min" for the future (a scheduled run). */
 export function formatRelative(date: Date | null | undefined, now: Date = new Date()): string {
   if (!date) return "never";
-  const seconds = Math.round((now.getTime() - date.getTime()) / 1000);
-  if (seconds < 45) return "just now";
+  const signed = Math.round((now.getTime() - date.getTime()) / 1000);
+  const seconds = Math.abs(signed);
+  if (seconds < 45) return signed >= 0 ? "just now" : "in a moment";
   const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
   const hours = Math.round(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
-  return `${Math.round(hours / 24)} d ago`;
+  const amount = minutes < 60 ? `${minutes} min` : hours < 24 ? `${hours} h` : `${Math.round(hours / 24)} d`;
+  return signed >= 0 ? `${amount} ago` : `in ${amount}`;
 }

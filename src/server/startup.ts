@@ -7,6 +7,7 @@ import { getInstanceApiKey } from "~/server/settings/settings-service";
 import { getAuthSecret, getSecretKey } from "~/server/secrets";
 import { startConnectionScheduler } from "~/server/connections/scheduler";
 import { markInterruptedSyncRuns } from "~/server/connections/sync";
+import { startScanScheduler } from "~/server/scan/scan-schedule";
 
 const log = createLogger("startup");
 
@@ -21,8 +22,9 @@ export async function runStartupTasks(): Promise<void> {
     await createAdminAccount(db, { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD });
     log.info({ username: env.ADMIN_USERNAME }, "admin account created from ADMIN_USERNAME/ADMIN_PASSWORD");
   }
-  // Syncs a previous process left running are over; scheduled syncs resume from the database.
+  // Syncs a previous process left running are over; scheduled syncs and rescans resume from the database.
   await markInterruptedSyncRuns(db);
   await startConnectionScheduler(db);
+  await startScanScheduler(db);
   log.info({ port: env.PORT }, "Optimizarr started");
 }

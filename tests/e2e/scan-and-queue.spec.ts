@@ -111,3 +111,18 @@ test("a re-scan marks a file deleted from disk as removed", async ({ page }) => 
   await expect(rows.first()).toContainText("Removed");
   await page.screenshot({ path: "test-results/screenshots/queue-removed.png" });
 });
+
+test("a root can be rescanned automatically, and its card says when next", async ({ page }) => {
+  await page.goto("/settings/scan-roots");
+  const card = page.getByRole("group", { name: "Library" });
+  await card.getByRole("button", { name: "Edit Library" }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit Library" });
+  await dialog.getByLabel("Automatic rescan").selectOption({ label: "Every 12 hours" });
+  await dialog.screenshot({ path: "test-results/screenshots/scan-root-edit.png" });
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+
+  // Timed from the last scan, which the previous test ran moments ago.
+  await expect(card).toContainText(/Rescans every 12 hours · next in 1[12] h/);
+  await card.screenshot({ path: "test-results/screenshots/scan-root-scheduled.png" });
+});

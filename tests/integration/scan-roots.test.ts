@@ -10,6 +10,7 @@ import { postOverHttp, trpcErrorOf } from "../support/trpc-calls";
 import { createVideoLibrary, isFfprobeInstalled, videoFixture, type PlacedVideo } from "../support/video-fixtures";
 import { db } from "~/server/db";
 import { startScan, waitForScan } from "~/server/scan/scan-jobs";
+import { startScanScheduler, stopScanScheduler } from "~/server/scan/scan-schedule";
 import type { ScanProgress } from "~/server/scan/scan-progress";
 import { VANISHED_REASON } from "~/server/scan/vanished-files";
 import { nodeWalkFileSystem, type WalkFileSystem } from "~/server/scan/walk-files";
@@ -354,6 +355,71 @@ describe("scanRoots: files gone from disk are only believed gone when the disk s
   });
 });
 
+describe("scanRoots: automatic rescans", () => {
+  afterAll(() => stopScanScheduler());
+
+  async function listed(id: number) {
+    return (await caller.scanRoots.list()).find((root) => root.id === id)!;
+  }
+
+  async function waitForScanCount(id: number, scans: number) {
+    const deadline = Date.now() + 10_000;
+    // lastScanFound counts files, so each scan here adds one file and the count tells the scans apart.
+    while ((await db.scanRoot.findUniqueOrThrow({ where: { id } })).lastScanFound !== scans || isRunning(await listed(id))) {
+      if (Date.now() > deadline) throw new Error(`root ${id} did not finish scan ${scans} in time`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  const isRunning = (root: { scan: ScanProgress | null }) => root.scan?.state === "running";
+
+  it("rescans a root on its interval from startup, and a manual scan, a change or disabling re-times it", async () => {
+    const watched = folder("scheduled");
+    fs.copyFileSync(videoFixture("h264").sourcePath, path.join(watched, "one.mp4"));
+    const manualOnly = await caller.scanRoots.create({ name: "Manual only", path: folder("scheduled-manual") });
+    const created = await caller.scanRoots.create({ name: "Scheduled", path: watched, scanIntervalMinutes: 60 });
+    // Before the scheduler starts nothing is armed.
+    expect(created).toMatchObject({ scanIntervalMinutes: 60, nextScanAt: null });
+
+    // Never scanned, so due as soon as the startup delay allows.
+    await startScanScheduler(db, { startupDelayMs: 20 });
+    await waitForScanCount(created.id, 1);
+    const afterScheduled = await listed(created.id);
+    expect(afterScheduled.lastScan.status).toBe("succeeded");
+    expect(afterScheduled.nextScanAt!.getTime() - afterScheduled.lastScan.startedAt!.getTime()).toBe(60 * 60_000);
+    expect((await listed(manualOnly.id)).nextScanAt).toBeNull();
+    expect(await queueRowsUnder(watched)).toHaveLength(1);
+
+    fs.copyFileSync(videoFixture("h264").sourcePath, path.join(watched, "two.mp4"));
+    await caller.scanRoots.scan({ id: created.id });
+    await waitForScanCount(created.id, 2);
+    const afterManual = await listed(created.id);
+    expect(afterManual.lastScan.startedAt!.getTime()).toBeGreaterThan(afterScheduled.lastScan.startedAt!.getTime());
+    expect(afterManual.nextScanAt!.getTime() - afterManual.lastScan.startedAt!.getTime()).toBe(60 * 60_000);
+
+    const every15 = await caller.scanRoots.update({ id: created.id, scanIntervalMinutes: 15 });
+    expect(every15.nextScanAt!.getTime() - afterManual.lastScan.startedAt!.getTime()).toBe(15 * 60_000);
+    expect((await caller.scanRoots.update({ id: created.id, enabled: false })).nextScanAt).toBeNull();
+    expect((await caller.scanRoots.update({ id: created.id, enabled: true })).nextScanAt).toEqual(every15.nextScanAt);
+    expect(await caller.scanRoots.update({ id: created.id, scanIntervalMinutes: null })).toMatchObject({ scanIntervalMinutes: null, nextScanAt: null });
+  });
+
+  it("runs an overdue rescan right after startup and keeps to the interval after it", async () => {
+    stopScanScheduler();
+    const overdue = folder("scheduled-overdue");
+    fs.copyFileSync(videoFixture("h264").sourcePath, path.join(overdue, "one.mp4"));
+    const root = await caller.scanRoots.create({ name: "Overdue", path: overdue, scanIntervalMinutes: 15 });
+    const longAgo = new Date(Date.now() - 3 * 60 * 60_000);
+    await db.scanRoot.update({ where: { id: root.id }, data: { lastScanStartedAt: longAgo, lastScanFinishedAt: longAgo, lastScanFound: 0 } });
+
+    await startScanScheduler(db, { startupDelayMs: 20 });
+    await waitForScanCount(root.id, 1);
+
+    const after = await listed(root.id);
+    expect(after.lastScan.startedAt!.getTime()).toBeGreaterThan(longAgo.getTime());
+    expect(after.nextScanAt!.getTime() - after.lastScan.startedAt!.getTime()).toBe(15 * 60_000);
+  });
+});
+
 describe("scanRoots: private connections", () => {
   it("writes private items and keeps the root's paths out of the DTO, the scan status and the log", async () => {
     const secretFolder = folder("very-secret-collection");
@@ -426,6 +492,8 @@ describe("scanRoots: bad input is refused with clear messages and nothing writte
     ["wrong types", () => ({ name: 42, path: null, enabled: "yes" }), () => ({ name: ["Name must be text"], path: ["Path must be text"], enabled: ["enabled must be true or false"] })],
     ["missing fields", () => ({}), () => ({ name: ["Name is required"], path: ["Path is required"] })],
     ["an empty name", () => ({ name: "   ", path: "/tmp" }), () => ({ name: ["Enter a name"] })],
+    ["a rescan every 5 minutes", () => ({ name: "A", path: "/tmp", scanIntervalMinutes: 5 }), () => ({ scanIntervalMinutes: ["Rescan at most every 15 minutes"] })],
+    ["a rescan every 1.5 minutes", () => ({ name: "A", path: "/tmp", scanIntervalMinutes: 1.5 }), () => ({ scanIntervalMinutes: [expect.any(String) as string] })],
     ["a path that does not exist", () => ({ name: "A", path: path.join(scratch, "no-such-folder") }), () => ({ path: [`${path.join(scratch, "no-such-folder")} does not exist`] })],
     ["a file instead of a folder", () => ({ name: "A", path: aFile }), () => ({ path: [`${aFile} is a file, not a folder`] })],
   ];

@@ -46,6 +46,22 @@ export interface StartedScan {
 
 export type ScanTargetWithHistory = ScanTarget & { lastScanFound: number | null };
 
+/** What a scan of this root needs to know; a private connection's root keeps its paths out of logs and the UI. */
+export function scanTargetOf(root: {
+  id: number;
+  path: string;
+  lastScanFound: number | null;
+  externalConnection: { private: boolean; displayAlias: string | null } | null;
+}): ScanTargetWithHistory {
+  return {
+    id: root.id,
+    path: root.path,
+    private: root.externalConnection?.private === true,
+    displayAlias: root.externalConnection?.displayAlias ?? null,
+    lastScanFound: root.lastScanFound,
+  };
+}
+
 /** Returns at once; the scan carries on in the background. */
 export function startScan(db: Database, target: ScanTargetWithHistory, options: Partial<Omit<ScanRunOptions, "signal">> = {}): StartedScan {
   // No await before the registry is updated: two simultaneous calls cannot both start a scan.

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { intervalMinutesSchema } from "~/lib/schedule-interval";
 
 /**
  * Input shapes for `scanRoots.*`. Pure zod with no server imports: the Add/Edit form validates with
@@ -27,6 +28,8 @@ export const scanRootPathSchema = z
 
 const idSchema = z.number({ error: "Expected a numeric id" }).int("Expected a whole-number id").positive("Expected a positive id");
 
+const scanIntervalMinutesSchema = intervalMinutesSchema("Rescan");
+
 export const scanRootIdInput = z.object({ id: idSchema });
 
 export const scanRootCreateInput = z.object({
@@ -35,6 +38,8 @@ export const scanRootCreateInput = z.object({
   enabled: z.boolean({ error: "enabled must be true or false" }).default(true),
   /** Links the root to a Sonarr/Radarr/Stash connection (privacy, path ownership); null to unlink. */
   externalConnectionId: idSchema.nullable().default(null),
+  /** Automatic rescan every so many minutes; null = manual only. */
+  scanIntervalMinutes: scanIntervalMinutesSchema.default(null),
 });
 export type ScanRootCreateInput = z.infer<typeof scanRootCreateInput>;
 
@@ -44,5 +49,6 @@ export const scanRootUpdateInput = z.object({
   path: scanRootPathSchema.optional(),
   enabled: z.boolean({ error: "enabled must be true or false" }).optional(),
   externalConnectionId: idSchema.nullable().optional(),
+  scanIntervalMinutes: scanIntervalMinutesSchema.optional(),
 });
 export type ScanRootUpdateInput = z.infer<typeof scanRootUpdateInput>;

@@ -5,7 +5,8 @@ import { createLogger } from "~/server/logger";
 import { privateLabel } from "~/server/privacy/redact";
 import { checkRootPath, normaliseRootPath, pathForMessage } from "./root-path";
 import type { ScanRootCreateInput, ScanRootUpdateInput } from "./scan-root-input";
-import { cancelScan, forgetScan, getScanProgress, isScanRunning, startScan } from "./scan-jobs";
+import { cancelScan, forgetScan, getScanProgress, isScanRunning, scanTargetOf, startScan } from "./scan-jobs";
+import { nextScheduledScanAt, rescheduleScanRoot, unscheduleScanRoot } from "./scan-schedule";
 import type { ScanProgress } from "./scan-progress";
 
 const log = createLogger("scan");
@@ -48,6 +49,10 @@ export interface ScanRootDto {
     updated: number | null;
     removed: number | null;
   };
+  /** Automatic rescan interval; null = manual only. */
+  scanIntervalMinutes: number | null;
+  /** When the next automatic rescan is due (null when off or the root is disabled). */
+  nextScanAt: Date | null;
   /** The running scan, or the last one since the server started. */
   scan: ScanProgress | null;
   createdAt: Date;
@@ -88,6 +93,8 @@ function toDto(row: RootRow): ScanRootDto {
       updated: row.lastScanUpdated,
       removed: row.lastScanRemoved,
     },
+    scanIntervalMinutes: row.scanIntervalMinutes,
+    nextScanAt: nextScheduledScanAt(row.id),
     scan: getScanProgress(row.id),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -155,11 +162,12 @@ export async function createScanRoot(db: Database, input: ScanRootCreateInput): 
       if (input.externalConnectionId !== null) await checkConnection(tx, input.externalConnectionId, null);
       await ensurePathIsFree(tx, path, null, hide);
       const created = await tx.scanRoot.create({
-        data: { name: input.name, path, enabled: input.enabled, externalConnectionId: input.externalConnectionId },
+        data: { name: input.name, path, enabled: input.enabled, externalConnectionId: input.externalConnectionId, scanIntervalMinutes: input.scanIntervalMinutes },
         select: { id: true },
       });
       return created.id;
     });
+    await rescheduleScanRoot(id);
     log.info({ rootId: id, path: hide ? privateLabel(null) : path }, "scan root created");
     return getScanRoot(db, id);
   } catch (error) {
@@ -186,9 +194,10 @@ export async function updateScanRoot(db: Database, input: ScanRootUpdateInput): 
       if (path !== undefined) await ensurePathIsFree(tx, path, before.id, hide);
       await tx.scanRoot.update({
         where: { id: before.id },
-        data: { name: input.name, path, enabled: input.enabled, externalConnectionId: input.externalConnectionId },
+        data: { name: input.name, path, enabled: input.enabled, externalConnectionId: input.externalConnectionId, scanIntervalMinutes: input.scanIntervalMinutes },
       });
     });
+    await rescheduleScanRoot(before.id);
   } catch (error) {
     if (isUniqueViolation(error)) throw new ScanRootError("conflict", `${hide || !path ? "This folder" : pathForMessage(path)} is already a scan root`, "path");
     throw error;
@@ -200,6 +209,7 @@ export async function updateScanRoot(db: Database, input: ScanRootUpdateInput): 
 /** Queue items found by the root stay in the queue; only the root goes. */
 export async function deleteScanRoot(db: Database, id: number): Promise<{ ok: true }> {
   await findRoot(db, id);
+  unscheduleScanRoot(id);
   await cancelScan(id);
   await db.scanRoot.deleteMany({ where: { id } });
   forgetScan(id);
@@ -217,13 +227,9 @@ export interface ScanStarted {
 export async function scanScanRoot(db: Database, id: number): Promise<ScanStarted> {
   const root = await findRoot(db, id);
   if (!root.enabled) throw new ScanRootError("precondition_failed", `Scan root "${root.name}" is disabled; enable it to scan`);
-  const result = startScan(db, {
-    id: root.id,
-    path: root.path,
-    private: root.externalConnection?.private === true,
-    displayAlias: root.externalConnection?.displayAlias ?? null,
-    lastScanFound: root.lastScanFound,
-  });
+  const result = startScan(db, scanTargetOf(root));
+  // A manual scan pushes the next automatic one back by a whole interval.
+  if (result.started) await rescheduleScanRoot(root.id);
   return { scanId: result.progress.scanId, started: result.started, progress: result.progress };
 }
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { CircleAlertIcon, CircleCheckIcon, LockIcon, PencilIcon, PlugIcon, RefreshCwIcon, Trash2Icon } from "lucide-react";
+import { CircleAlertIcon, CircleCheckIcon, ClockIcon, LockIcon, PencilIcon, PlugIcon, RefreshCwIcon, Trash2Icon } from "lucide-react";
 import { toast } from "sonner";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
@@ -10,6 +10,7 @@ import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { Spinner } from "~/components/ui/states";
 import { Switch } from "~/components/ui/switch";
 import { formatNumber, formatRelative } from "~/lib/format";
+import { intervalLabel } from "~/lib/schedule-interval";
 import { errorMessageOf } from "~/lib/trpc-error";
 import { api, type RouterOutputs } from "~/trpc/react";
 import { ScanProblems, ScanProgressPanel, type ScanProgress } from "./scan-progress-panel";
@@ -107,6 +108,16 @@ export function ScanRootCard({ root }: { root: ScanRoot }) {
           ) : (
             <p className="break-all font-mono text-sm text-muted">{root.path}</p>
           )}
+          {root.scanIntervalMinutes !== null ? (
+            <p className="flex items-center gap-1.5 text-xs text-muted">
+              <ClockIcon className="size-3.5" /> Rescans {intervalLabel(root.scanIntervalMinutes).toLowerCase()}
+              {root.nextScanAt ? (
+                <>
+                  {" "}· next <When date={root.nextScanAt} />
+                </>
+              ) : null}
+            </p>
+          ) : null}
         </div>
         <div className="flex shrink-0 items-center gap-2">
           <label className="mr-2 flex items-center gap-2 text-sm text-muted">

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { toast } from "sonner";
 import { z } from "zod";
@@ -9,7 +9,9 @@ import { Button } from "~/components/ui/button";
 import { Dialog, DialogContent } from "~/components/ui/dialog";
 import { FormError } from "~/components/ui/form-error";
 import { Field, Input } from "~/components/ui/input";
+import { IntervalSelect } from "~/components/ui/interval-select";
 import { Spinner } from "~/components/ui/states";
+import { intervalSelectField, intervalSelectValue } from "~/lib/schedule-interval";
 import { errorMessageOf, fieldErrorsOf } from "~/lib/trpc-error";
 import { scanRootNameSchema, scanRootPathSchema, SCAN_ROOT_NAME_MAX, SCAN_ROOT_PATH_MAX } from "~/server/scan/scan-root-input";
 import { api, type RouterOutputs } from "~/trpc/react";
@@ -18,13 +20,16 @@ type ScanRoot = RouterOutputs["scanRoots"]["list"][number];
 export type ScanRootFormMode = { kind: "add" } | { kind: "edit"; root: ScanRoot };
 
 // Same rules as the server's input schema; the server re-validates and also checks the folder itself.
-const formSchema = z.object({ name: scanRootNameSchema, path: scanRootPathSchema });
+const formSchema = z.object({ name: scanRootNameSchema, path: scanRootPathSchema, scanInterval: intervalSelectField });
 // A private connection's root has its path hidden: the form keeps the name editable only.
-const hiddenPathFormSchema = z.object({ name: scanRootNameSchema, path: z.string() });
-type FormValues = z.infer<typeof formSchema>;
+const hiddenPathFormSchema = formSchema.extend({ path: z.string() });
+type FormInput = z.input<typeof formSchema>;
+type FormOutput = z.output<typeof formSchema>;
 
-function defaultsFor(mode: ScanRootFormMode): FormValues {
-  return mode.kind === "edit" ? { name: mode.root.name, path: mode.root.pathHidden ? "" : mode.root.path } : { name: "", path: "" };
+function defaultsFor(mode: ScanRootFormMode): FormInput {
+  if (mode.kind === "add") return { name: "", path: "", scanInterval: "off" };
+  const { root } = mode;
+  return { name: root.name, path: root.pathHidden ? "" : root.path, scanInterval: intervalSelectValue(root.scanIntervalMinutes) };
 }
 
 export function ScanRootFormDialog({ mode, open, onOpenChange }: { mode: ScanRootFormMode; open: boolean; onOpenChange: (open: boolean) => void }) {
@@ -47,7 +52,7 @@ function ScanRootForm({ mode, onDone }: { mode: ScanRootFormMode; onDone: () => 
   const create = api.scanRoots.create.useMutation();
   const update = api.scanRoots.update.useMutation();
   const [formError, setFormError] = useState<string | null>(null);
-  const { register, handleSubmit, setError, formState } = useForm<FormValues>({
+  const { register, handleSubmit, setError, formState, control } = useForm<FormInput, unknown, FormOutput>({
     resolver: zodResolver(pathHidden ? hiddenPathFormSchema : formSchema),
     defaultValues: defaultsFor(mode),
   });
@@ -67,10 +72,10 @@ function ScanRootForm({ mode, onDone }: { mode: ScanRootFormMode; onDone: () => 
     setFormError(null);
     try {
       if (mode.kind === "add") {
-        const created = await create.mutateAsync({ name: values.name, path: values.path });
+        const created = await create.mutateAsync({ name: values.name, path: values.path, scanIntervalMinutes: values.scanInterval });
         toast.success(`Added scan root "${created.name}"`, { action: { label: "Scan now", onClick: () => void startScan(created.id) } });
       } else {
-        await update.mutateAsync({ id: mode.root.id, name: values.name, ...(pathHidden ? {} : { path: values.path }) });
+        await update.mutateAsync({ id: mode.root.id, name: values.name, scanIntervalMinutes: values.scanInterval, ...(pathHidden ? {} : { path: values.path }) });
         toast.success(`Saved scan root "${values.name}"`);
       }
       await utils.scanRoots.list.invalidate();
@@ -79,9 +84,9 @@ function ScanRootForm({ mode, onDone }: { mode: ScanRootFormMode; onDone: () => 
       // Field problems (folder missing, duplicate path, too long…) go beside the field; the rest above the buttons.
       const fields = fieldErrorsOf(error);
       let placed = false;
-      for (const field of ["name", "path"] as const) {
-        if (fields[field]) {
-          setError(field, { type: "server", message: fields[field] }, { shouldFocus: !placed });
+      for (const [field, serverField] of [["name", "name"], ["path", "path"], ["scanInterval", "scanIntervalMinutes"]] as const) {
+        if (fields[serverField]) {
+          setError(field, { type: "server", message: fields[serverField] }, { shouldFocus: !placed });
           placed = true;
         }
       }
@@ -90,6 +95,7 @@ function ScanRootForm({ mode, onDone }: { mode: ScanRootFormMode; onDone: () => 
   });
 
   const { errors, isSubmitting } = formState;
+  const scanInterval = useWatch({ control, name: "scanInterval" });
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
       <Field label="Name" htmlFor="scan-root-name" error={errors.name?.message}>
@@ -126,6 +132,9 @@ function ScanRootForm({ mode, onDone }: { mode: ScanRootFormMode; onDone: () => 
           aria-describedby={errors.path ? "scan-root-path-error" : undefined}
           {...register("path")}
         />
+      </Field>
+      <Field label="Automatic rescan" htmlFor="scan-root-interval" error={errors.scanInterval?.message} hint="A rescan adds new and changed files and marks files deleted from disk as removed.">
+        <IntervalSelect id="scan-root-interval" value={scanInterval} {...register("scanInterval")} />
       </Field>
       {formError ? (
         <FormError className="text-danger">{formError}</FormError>

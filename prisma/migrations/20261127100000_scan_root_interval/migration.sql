@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ScanRoot" ADD COLUMN "scanIntervalMinutes" INTEGER;
+
