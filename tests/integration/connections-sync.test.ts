@@ -268,12 +268,18 @@ describe("scheduled sync", () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
     const rearmed = await api.connections.byId({ id: connection.id });
+    const { runId: manualRunId } = await api.connections.sync({ id: connection.id });
+    const afterManual = await api.connections.byId({ id: connection.id });
+    const manualRun = (await api.connections.syncRuns({ id: connection.id })).find((run) => run.runId === manualRunId)!;
+    await waitForSyncRun(manualRunId);
     const updated = await api.connections.update({ id: connection.id, syncIntervalMinutes: null });
 
     expect(armed.nextSyncAt).toBeInstanceOf(Date);
     expect((await api.connections.byId({ id: manualOnly.id })).nextSyncAt).toBeNull();
     expect(runs[0]).toMatchObject({ trigger: "schedule", status: "succeeded", added: 1 });
     expect(rearmed.nextSyncAt!.getTime() - runs[0]!.startedAt.getTime()).toBe(15 * 60_000);
+    // A manual sync pushes the schedule back.
+    expect(afterManual.nextSyncAt!.getTime() - manualRun.startedAt.getTime()).toBe(15 * 60_000);
     expect(updated.nextSyncAt).toBeNull();
   });
 });

@@ -20,7 +20,7 @@ import { ConnectionHealthBanner } from "./connection-health-banner";
 import { intervalLabel } from "~/lib/schedule-interval";
 import { SYNC_STATUS_PRESENTATION } from "./connection-labels";
 import { DeleteConnectionDialog } from "./delete-connection-dialog";
-import { RelativeTime } from "./relative-time";
+import { RelativeTime } from "~/components/ui/relative-time";
 import { ScanRootLink } from "./scan-root-link";
 import { SyncHistory } from "./sync-history";
 import { SyncProgress } from "./sync-progress";
@@ -130,10 +130,7 @@ export function ConnectionCard({ connection, supportedApps, publicUrl }: { conne
             {intervalLabel(connection.syncIntervalMinutes)}
             {connection.nextSyncAt ? (
               <span className="ml-1 text-muted">
-                · next{" "}
-                <time dateTime={connection.nextSyncAt.toISOString()} suppressHydrationWarning>
-                  {connection.nextSyncAt.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })}
-                </time>
+                · next <RelativeTime date={connection.nextSyncAt} />
               </span>
             ) : null}
           </Fact>

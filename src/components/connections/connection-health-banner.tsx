@@ -2,7 +2,7 @@ import { KeyRoundIcon, TriangleAlertIcon } from "lucide-react";
 import { Button } from "~/components/ui/button";
 import type { RouterOutputs } from "~/trpc/react";
 import { failureCategoryLabel } from "./connection-labels";
-import { RelativeTime } from "./relative-time";
+import { RelativeTime } from "~/components/ui/relative-time";
 
 type Connection = RouterOutputs["connections"]["list"][number];
 

@@ -232,7 +232,9 @@ export async function deleteConnection(db: Database, id: number): Promise<{ ok: 
 
 export async function syncConnection(db: Database, id: number): Promise<{ runId: number }> {
   try {
-    const { runId } = await startSync(db, id, "manual");
+    const { runId, alreadyRunning } = await startSync(db, id, "manual");
+    // A manual sync pushes the next scheduled one back by a whole interval.
+    if (!alreadyRunning) await rescheduleConnection(id);
     return { runId };
   } catch (error) {
     if (error instanceof SyncStartError) {

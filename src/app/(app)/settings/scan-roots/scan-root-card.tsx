@@ -9,7 +9,8 @@ import { Card } from "~/components/ui/card";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { Spinner } from "~/components/ui/states";
 import { Switch } from "~/components/ui/switch";
-import { formatNumber, formatRelative } from "~/lib/format";
+import { RelativeTime } from "~/components/ui/relative-time";
+import { formatNumber } from "~/lib/format";
 import { intervalLabel } from "~/lib/schedule-interval";
 import { errorMessageOf } from "~/lib/trpc-error";
 import { api, type RouterOutputs } from "~/trpc/react";
@@ -113,7 +114,7 @@ export function ScanRootCard({ root }: { root: ScanRoot }) {
               <ClockIcon className="size-3.5" /> Rescans {intervalLabel(root.scanIntervalMinutes).toLowerCase()}
               {root.nextScanAt ? (
                 <>
-                  {" "}· next <When date={root.nextScanAt} />
+                  {" "}· next <RelativeTime date={root.nextScanAt} />
                 </>
               ) : null}
             </p>
@@ -152,16 +153,6 @@ export function ScanRootCard({ root }: { root: ScanRoot }) {
   );
 }
 
-function When({ date }: { date: Date | null }) {
-  if (!date) return null;
-  // Relative time depends on "now", which differs between the server render and hydration.
-  return (
-    <time dateTime={date.toISOString()} suppressHydrationWarning>
-      {formatRelative(date)}
-    </time>
-  );
-}
-
 function LastScan({ root, progress }: { root: ScanRoot; progress: ScanProgress | null }) {
   const last = root.lastScan;
   switch (last.status) {
@@ -176,7 +167,7 @@ function LastScan({ root, progress }: { root: ScanRoot; progress: ScanProgress |
     case "interrupted":
       return (
         <p className="flex items-center gap-2 text-sm text-warning">
-          <CircleAlertIcon className="size-4 shrink-0" /> The last scan (started <When date={last.startedAt} />) was interrupted when the server stopped. Scan again to finish it.
+          <CircleAlertIcon className="size-4 shrink-0" /> The last scan (started <RelativeTime date={last.startedAt} />) was interrupted when the server stopped. Scan again to finish it.
         </p>
       );
     case "failed":
@@ -184,7 +175,7 @@ function LastScan({ root, progress }: { root: ScanRoot; progress: ScanProgress |
         <p className="flex items-start gap-2 text-sm text-danger">
           <CircleAlertIcon className="mt-0.5 size-4 shrink-0" />
           <span>
-            Last scan failed <When date={last.finishedAt} />: {last.error}
+            Last scan failed <RelativeTime date={last.finishedAt} />: {last.error}
           </span>
         </p>
       );
@@ -193,7 +184,7 @@ function LastScan({ root, progress }: { root: ScanRoot; progress: ScanProgress |
         <p className="flex items-center gap-2 text-sm text-muted">
           <CircleCheckIcon className="size-4 shrink-0 text-success" />
           <span>
-            Last scan <When date={last.finishedAt} />:{" "}
+            Last scan <RelativeTime date={last.finishedAt} />:{" "}
             {summaryOf(progress?.state === "succeeded" ? progress : { found: last.found ?? 0, added: last.added ?? 0, updated: last.updated ?? 0, removed: last.removed ?? 0 })}
           </span>
         </p>
