@@ -20,6 +20,7 @@ import { ScanRootFormDialog } from "./scan-root-form-dialog";
 type ScanRoot = RouterOutputs["scanRoots"]["list"][number];
 
 const POLL_MS = 1_000;
+const IDLE_POLL_MS = 30_000;
 
 type ScanCounts = Pick<ScanProgress, "found" | "added" | "updated" | "removed"> & { skipped?: number };
 
@@ -36,20 +37,27 @@ export function ScanRootCard({ root }: { root: ScanRoot }) {
   const scan = api.scanRoots.scan.useMutation();
   const update = api.scanRoots.update.useMutation();
   const remove = api.scanRoots.delete.useMutation();
-  // The list carries the scan's progress; polling takes over only while a scan runs.
+  // The list carries the scan's progress; polling takes over while a scan runs, and slowly while an
+  // automatic rescan may start on its own.
   const status = api.scanRoots.scanStatus.useQuery(
     { id: root.id },
-    { initialData: root.scan, refetchInterval: (query) => (query.state.data?.state === "running" ? POLL_MS : false) },
+    {
+      initialData: root.scan,
+      refetchInterval: (query) => (query.state.data?.state === "running" ? POLL_MS : root.nextScanAt ? IDLE_POLL_MS : false),
+    },
   );
   const progress = status.data ?? null;
   const running = progress?.state === "running";
 
-  // Announce the end of a scan this page watched run, and refresh the persisted summary.
-  const previousState = useRef(progress?.state);
+  // Announce the end of a scan this page watched run (or that an automatic rescan ran between two
+  // polls), and refresh the persisted summary.
+  const previous = useRef({ state: progress?.state, scanId: progress?.scanId });
   useEffect(() => {
-    const before = previousState.current;
-    previousState.current = progress?.state;
-    if (before !== "running" || !progress || progress.state === "running") return;
+    const before = previous.current;
+    previous.current = { state: progress?.state, scanId: progress?.scanId };
+    if (!progress || progress.state === "running") return;
+    const watchedItEnd = before.state === "running" || before.scanId !== progress.scanId;
+    if (!watchedItEnd) return;
     if (progress.state === "succeeded") toast.success(`Scan of "${root.name}" finished`, { description: summaryOf(progress) });
     else toast.error(`Scan of "${root.name}" ${progress.state === "cancelled" ? "was cancelled" : "failed"}`, { description: progress.error ?? undefined });
     void utils.scanRoots.list.invalidate();
@@ -59,7 +67,7 @@ export function ScanRootCard({ root }: { root: ScanRoot }) {
     try {
       const started = await scan.mutateAsync({ id: root.id });
       utils.scanRoots.scanStatus.setData({ id: root.id }, started.progress);
-      previousState.current = "running";
+      previous.current = { state: "running", scanId: started.progress.scanId };
       if (!started.started) toast.info(`"${root.name}" is already being scanned`);
     } catch (error) {
       toast.error(errorMessageOf(error));
