@@ -10,9 +10,14 @@ import { api } from "~/trpc/react";
 import { ConnectionCard } from "./connection-card";
 import { ConnectionFormDialog } from "./connection-form-dialog";
 
+const SCHEDULED_REFRESH_MS = 30_000;
+
 /** Settings → Connections: a card per Sonarr/Radarr, and the Add connection dialog. */
 export function ConnectionsView({ supportedApps }: { supportedApps: readonly AppType[] }) {
-  const connections = api.connections.list.useQuery();
+  // Refreshed now and then while a sync is scheduled, so a card picks up a run the schedule started.
+  const connections = api.connections.list.useQuery(undefined, {
+    refetchInterval: (query) => (query.state.data?.some((connection) => connection.nextSyncAt !== null) ? SCHEDULED_REFRESH_MS : false),
+  });
   // Prefills webhook callback URLs; the browser's origin stands in when it isn't set.
   const settings = api.settings.general.useQuery();
   const [adding, setAdding] = useState(false);
