@@ -125,4 +125,9 @@ test("a root can be rescanned automatically, and its card says when next", async
   // Timed from the last scan, which the previous test ran moments ago.
   await expect(card).toContainText(/Rescans every 12 hours · next in 1[12] h/);
   await card.screenshot({ path: "test-results/screenshots/scan-root-scheduled.png" });
+
+  await card.getByRole("switch").click();
+  await expect(card).toContainText("Rescans every 12 hours · paused while disabled");
+  await card.getByRole("switch").click();
+  await expect(card).toContainText(/Rescans every 12 hours · next in 1[12] h/);
 });

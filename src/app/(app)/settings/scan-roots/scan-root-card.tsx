@@ -124,6 +124,8 @@ export function ScanRootCard({ root }: { root: ScanRoot }) {
                 <>
                   {" "}· next <RelativeTime date={root.nextScanAt} />
                 </>
+              ) : !root.enabled ? (
+                " · paused while disabled"
               ) : null}
             </p>
           ) : null}
