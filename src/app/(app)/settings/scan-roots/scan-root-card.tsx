@@ -119,14 +119,17 @@ export function ScanRootCard({ root }: { root: ScanRoot }) {
           )}
           {root.scanIntervalMinutes !== null ? (
             <p className="flex items-center gap-1.5 text-xs text-muted">
-              <ClockIcon className="size-3.5" /> Rescans {intervalLabel(root.scanIntervalMinutes).toLowerCase()}
-              {root.nextScanAt ? (
-                <>
-                  {" "}· next <RelativeTime date={root.nextScanAt} />
-                </>
-              ) : !root.enabled ? (
-                " · paused while disabled"
-              ) : null}
+              <ClockIcon className="size-3.5" />
+              <span>
+                Rescans {intervalLabel(root.scanIntervalMinutes).toLowerCase()}
+                {root.nextScanAt ? (
+                  <>
+                    {" "}· next <RelativeTime date={root.nextScanAt} />
+                  </>
+                ) : !root.enabled ? (
+                  " · paused while disabled"
+                ) : null}
+              </span>
             </p>
           ) : null}
         </div>
@@ -177,7 +180,10 @@ function LastScan({ root, progress }: { root: ScanRoot; progress: ScanProgress |
     case "interrupted":
       return (
         <p className="flex items-center gap-2 text-sm text-warning">
-          <CircleAlertIcon className="size-4 shrink-0" /> The last scan (started <RelativeTime date={last.startedAt} />) was interrupted when the server stopped. Scan again to finish it.
+          <CircleAlertIcon className="size-4 shrink-0" />
+          <span>
+            The last scan (started <RelativeTime date={last.startedAt} />) was interrupted when the server stopped. Scan again to finish it.
+          </span>
         </p>
       );
     case "failed":

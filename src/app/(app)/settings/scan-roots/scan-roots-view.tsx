@@ -17,7 +17,7 @@ export function ScanRootsView() {
     <>
       <PageHeader
         title="Scan Roots"
-        description="Folders Optimizarr walks for video files. Scanning adds new files to the queue and updates changed ones; ffprobe (if installed) fills in codec, resolution and bitrate."
+        description="Folders Optimizarr walks for video files. Scanning adds new files to the queue, updates changed ones and marks deleted ones removed; ffprobe (if installed) fills in codec, resolution and bitrate."
         actions={
           <Button variant="primary" onClick={() => setAdding(true)}>
             <PlusIcon /> Add scan root
