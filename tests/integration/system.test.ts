@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
@@ -54,6 +55,7 @@ describe("system.status", () => {
     const byId = new Map(status.health.map((result) => [result.id, result]));
     expect(byId.get("data-dir-writable")?.level).toBe("ok");
     expect(byId.get("connections")?.level).toBe("ok");
+    expect(byId.get("scan-roots")).toMatchObject({ level: "ok", message: "No scan roots to check" });
     expect(byId.get("disk-space")).toBeDefined();
     expect(byId.get("ffprobe")).toBeDefined();
   });
@@ -86,6 +88,44 @@ describe("system.status", () => {
     expect(health.findIndex((result) => result.level === "ok")).toBeGreaterThan(health.findLastIndex((result) => result.level !== "ok"));
 
     await db.externalConnection.deleteMany();
+  });
+});
+
+describe("system.status: scan roots", () => {
+  it("reports a root whose folder is gone as an error and a failed last scan as a warning, never a private root's path", async () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "optimizarr-health-roots-"));
+    const folder = (name: string) => {
+      const target = path.join(scratch, name);
+      fs.mkdirSync(target);
+      return target;
+    };
+    const stash = await createConnection({ name: "Vault", appType: "stash", private: true });
+    const healthy = await db.scanRoot.create({ data: { name: "Healthy", path: folder("healthy") } });
+    const unplugged = await db.scanRoot.create({ data: { name: "Unplugged", path: path.join(scratch, "usb-drive") } });
+    const privateGone = await db.scanRoot.create({ data: { name: "Hidden", path: path.join(scratch, "secret-vault-path"), externalConnectionId: stash.id } });
+    const failed = await db.scanRoot.create({ data: { name: "Flaky", path: folder("flaky"), lastScanError: "Scan failed: disk I/O error" } });
+    await db.scanRoot.create({ data: { name: "Off", path: path.join(scratch, "also-missing"), enabled: false } });
+
+    let { health } = await signedInCaller().system.status();
+    const byId = new Map(health.map((result) => [result.id, result]));
+
+    expect(byId.get(`scan-root-unreachable:${unplugged.id}`)).toMatchObject({ level: "error", message: `Scan root 'Unplugged': ${path.join(scratch, "usb-drive")} does not exist` });
+    expect(byId.get(`scan-root-unreachable:${privateGone.id}`)).toMatchObject({ level: "error", message: "Scan root 'Hidden': the folder does not exist" });
+    expect(byId.get(`scan-root-failed:${failed.id}`)).toMatchObject({ level: "warning", message: "The last scan of 'Flaky' failed: Scan failed: disk I/O error" });
+    expect(health.filter((result) => result.id.startsWith("scan-root")).map((result) => result.id)).toHaveLength(3);
+    expect(JSON.stringify(health)).not.toContain("secret-vault-path");
+    expect(byId.has(`scan-root-unreachable:${healthy.id}`)).toBe(false);
+
+    // Plugged back in, and scanned again without error: all clear.
+    fs.mkdirSync(unplugged.path);
+    fs.mkdirSync(privateGone.path);
+    await db.scanRoot.update({ where: { id: failed.id }, data: { lastScanError: null } });
+    ({ health } = await signedInCaller().system.status());
+    expect(health.find((result) => result.id === "scan-roots")).toMatchObject({ level: "ok", message: "All enabled scan roots are reachable" });
+
+    await db.scanRoot.deleteMany();
+    await db.externalConnection.deleteMany();
+    fs.rmSync(scratch, { recursive: true, force: true });
   });
 });
 

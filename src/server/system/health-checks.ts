@@ -2,6 +2,7 @@ import { createLogger } from "~/server/logger";
 import { checkConnections } from "./connection-checks";
 import { checkDataDirWritable, checkDiskSpace } from "./data-dir-checks";
 import { checkFfprobe } from "./ffprobe-check";
+import { checkScanRoots } from "./scan-root-checks";
 import type { HealthCheck, HealthContext, HealthLevel, HealthResult } from "./health-check";
 
 const log = createLogger("health");
@@ -12,6 +13,7 @@ export const HEALTH_CHECKS: readonly { name: string; run: HealthCheck }[] = [
   { name: "disk-space", run: checkDiskSpace },
   { name: "ffprobe", run: checkFfprobe },
   { name: "connections", run: checkConnections },
+  { name: "scan-roots", run: checkScanRoots },
 ];
 
 const SEVERITY = { error: 0, warning: 1, ok: 2 } as const satisfies Record<HealthLevel, number>;
