@@ -109,6 +109,8 @@ test("a re-scan marks a file deleted from disk as removed", async ({ page }) => 
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText("Movie 007");
   await expect(rows.first()).toContainText("Removed");
+  // A file that is gone saves nothing.
+  await expect(rows.first().locator("td").last()).toHaveText("—");
   await page.screenshot({ path: "test-results/screenshots/queue-removed.png" });
 });
 

@@ -88,7 +88,7 @@ const QueueRow = memo(function QueueRow({ item, checked, onToggle }: { item: Que
         <StatusBadge status={item.status} reason={item.statusReason} />
       </td>
       <td className="hidden px-3 py-2 text-right tabular-nums text-muted xl:table-cell">{item.priority === 0 ? "—" : item.priority}</td>
-      <td className="hidden px-3 py-2 text-right tabular-nums md:table-cell">{item.estimatedSavingsBytes > 0n ? formatBytes(item.estimatedSavingsBytes) : "—"}</td>
+      <td className="hidden px-3 py-2 text-right tabular-nums md:table-cell">{item.estimatedSavingsBytes > 0n && item.status !== "removed" ? formatBytes(item.estimatedSavingsBytes) : "—"}</td>
     </tr>
   );
 });
