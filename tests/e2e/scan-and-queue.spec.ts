@@ -112,6 +112,12 @@ test("a re-scan marks a file deleted from disk as removed", async ({ page }) => 
   // A file that is gone saves nothing.
   await expect(rows.first().locator("td").last()).toHaveText("—");
   await page.screenshot({ path: "test-results/screenshots/queue-removed.png" });
+
+  await page.getByRole("button", { name: "Clear 1 removed file" }).click();
+  await page.getByRole("dialog", { name: "Clear 1 removed file from the queue?" }).getByRole("button", { name: "Clear", exact: true }).click();
+  await expect(page.getByText("Cleared 1 file from the queue")).toBeVisible();
+  await expect(rows).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /removed file/ })).toHaveCount(0);
 });
 
 test("a root can be rescanned automatically, and its card says when next", async ({ page }) => {

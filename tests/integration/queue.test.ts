@@ -376,6 +376,16 @@ describe("queue bulk actions", () => {
     expect(await statusOf(byStatus.encoding!)).toBe("encoding");
   });
 
+  it("clears every removed item at once, and nothing else", async () => {
+    const { byStatus } = await seedStatuses();
+    await insert(Array.from({ length: 1_200 }, (_, index) => seed({ filePath: `/gone/${index}.mkv`, status: "removed" })));
+    expect(await signedInCaller().queue.clearRemoved()).toEqual({ count: 1_201 });
+    expect(await db.queueItem.count({ where: { status: "removed" } })).toBe(0);
+    expect(await db.queueItem.count()).toBe(5);
+    expect(await statusOf(byStatus.queued!)).toBe("queued");
+    expect(await signedInCaller().queue.clearRemoved()).toEqual({ count: 0 });
+  });
+
   it("sets priority within -100..100", async () => {
     const { ids } = await seedStatuses();
     expect(await signedInCaller().queue.setPriority({ ids: ids.slice(0, 2), priority: 100 })).toEqual({ count: 2 });
@@ -416,5 +426,6 @@ describe("queue access", () => {
     await expectTrpcError(caller.queue.skip({ ids: [1] }), "UNAUTHORIZED");
     await expectTrpcError(caller.queue.requeue({ ids: [1] }), "UNAUTHORIZED");
     await expectTrpcError(caller.queue.setPriority({ ids: [1], priority: 1 }), "UNAUTHORIZED");
+    await expectTrpcError(caller.queue.clearRemoved(), "UNAUTHORIZED");
   });
 });

@@ -43,6 +43,13 @@ export async function removeQueueItems(db: Database, ids: readonly number[]): Pr
   return { count };
 }
 
+/** Forgets every removed file (gone from disk or from its app) at once: one statement, any number. */
+export async function clearRemovedQueueItems(db: Database): Promise<ActionResult> {
+  const { count } = await db.queueItem.deleteMany({ where: { status: "removed" } });
+  log.info({ action: "clearRemoved", count }, "removed queue items cleared");
+  return { count };
+}
+
 export async function skipQueueItems(db: Database, ids: readonly number[]): Promise<ActionResult> {
   const count = await inChunks(db, ids, (tx, chunk) =>
     tx.queueItem.updateMany({ where: { id: { in: chunk }, status: { in: SKIPPABLE } }, data: { status: "skipped", statusReason: SKIPPED_BY_USER } }),

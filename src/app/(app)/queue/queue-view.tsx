@@ -9,6 +9,7 @@ import { EmptyState, ErrorState, LoadingState, PageHeader, Spinner } from "~/com
 import { formatNumber } from "~/lib/format";
 import { errorMessageOf } from "~/lib/trpc-error";
 import { api } from "~/trpc/react";
+import { ClearRemoved } from "./clear-removed";
 import { QueueBulkBar } from "./queue-bulk-bar";
 import { QueueFilterBar } from "./queue-filter-bar";
 import { filtersFromSearchParams, hasActiveFilters, listInputOf, searchParamsFromFilters, type QueueFilters } from "./queue-filters-state";
@@ -74,6 +75,7 @@ export function QueueView() {
         }
       />
       <QueueFilterBar filters={filters} counts={counts.data} onChange={setFilters} />
+      {filters.status === "removed" && counts.data && counts.data.removed > 0 ? <ClearRemoved count={counts.data.removed} /> : null}
       <div className="mt-4" aria-busy={list.isFetching}>
         {list.isPending ? (
           <LoadingState label="Loading the queue…" />

@@ -1,5 +1,5 @@
 import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
-import { removeQueueItems, requeueQueueItems, setQueueItemsPriority, skipQueueItems } from "~/server/queue/queue-actions";
+import { clearRemovedQueueItems, removeQueueItems, requeueQueueItems, setQueueItemsPriority, skipQueueItems } from "~/server/queue/queue-actions";
 import { queueIdsInput, queueListInput, queueSetPriorityInput } from "~/server/queue/queue-inputs";
 import { countQueueByStatus, listQueue } from "~/server/queue/queue-service";
 
@@ -10,6 +10,9 @@ export const queueRouter = createTRPCRouter({
   counts: protectedProcedure.query(({ ctx }) => countQueueByStatus(ctx.db)),
 
   remove: protectedProcedure.input(queueIdsInput).mutation(({ ctx, input }) => removeQueueItems(ctx.db, input.ids)),
+
+  /** Deletes every item whose status is `removed`. */
+  clearRemoved: protectedProcedure.mutation(({ ctx }) => clearRemovedQueueItems(ctx.db)),
 
   skip: protectedProcedure.input(queueIdsInput).mutation(({ ctx, input }) => skipQueueItems(ctx.db, input.ids)),
 
