@@ -138,4 +138,12 @@ test("a root can be rescanned automatically, and its card says when next", async
   await expect(card).toContainText("Rescans every 12 hours · paused while disabled");
   await card.getByRole("switch").click();
   await expect(card).toContainText(/Rescans every 12 hours · next in 1[12] h/);
+
+  // System → Status lists it with the other scheduled tasks.
+  await page.goto("/system/status");
+  const task = page.getByRole("table", { name: "Scheduled tasks" }).getByRole("row", { name: /Rescan "Library"/ });
+  await expect(task).toContainText("Every 12 hours");
+  await expect(task).toContainText(/just now|min ago/);
+  await expect(task).toContainText(/in 1[12] h/);
+  await page.screenshot({ path: "test-results/screenshots/status.png", fullPage: true });
 });

@@ -2,13 +2,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { TRPCError } from "@trpc/server";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { anonymousCaller, signedInCaller } from "../support/callers";
 import { flushLogFile } from "../support/log-file";
 import packageJson from "../../package.json";
 import { sealSecret } from "~/server/crypto/secret-box";
 import { db } from "~/server/db";
 import { createLogger, logDirectory } from "~/server/logger";
+import { startConnectionScheduler, stopConnectionScheduler } from "~/server/connections/scheduler";
+import { startScanScheduler, stopScanScheduler } from "~/server/scan/scan-schedule";
 import { getSecretKey } from "~/server/secrets";
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
@@ -122,6 +124,46 @@ describe("system.status: scan roots", () => {
     await db.scanRoot.update({ where: { id: failed.id }, data: { lastScanError: null } });
     ({ health } = await signedInCaller().system.status());
     expect(health.find((result) => result.id === "scan-roots")).toMatchObject({ level: "ok", message: "All enabled scan roots are reachable" });
+
+    await db.scanRoot.deleteMany();
+    await db.externalConnection.deleteMany();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+});
+
+describe("system.status: scheduled tasks", () => {
+  afterAll(() => {
+    stopConnectionScheduler();
+    stopScanScheduler();
+  });
+
+  it("lists automatic syncs and rescans with interval, last and next run, soonest first", async () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "optimizarr-tasks-"));
+    expect((await signedInCaller().system.status()).scheduledTasks).toEqual([]);
+
+    const radarr = await createConnection({ name: "Movies", appType: "radarr" });
+    await db.externalConnection.update({ where: { id: radarr.id }, data: { syncIntervalMinutes: 360 } });
+    const lastScan = new Date(Date.now() - 60 * 60_000);
+    const tv = await db.scanRoot.create({ data: { name: "TV", path: scratch, scanIntervalMinutes: 120, lastScanStartedAt: lastScan, lastScanFinishedAt: lastScan } });
+    const off = await db.scanRoot.create({ data: { name: "Old disk", path: path.join(scratch, "old"), scanIntervalMinutes: 1440, enabled: false } });
+    await db.scanRoot.create({ data: { name: "Manual", path: path.join(scratch, "manual") } });
+
+    await startConnectionScheduler(db, { startupDelayMs: 60_000 });
+    await startScanScheduler(db, { startupDelayMs: 60_000 });
+    const { scheduledTasks } = await signedInCaller().system.status();
+
+    expect(scheduledTasks.map((task) => [task.id, task.name, task.intervalMinutes, task.enabled])).toEqual([
+      [`sync:${radarr.id}`, 'Sync Radarr "Movies"', 360, true],
+      [`rescan:${tv.id}`, 'Rescan "TV"', 120, true],
+      [`rescan:${off.id}`, 'Rescan "Old disk"', 1440, false],
+    ]);
+    const [sync, rescan, paused] = scheduledTasks;
+    // Never synced: due once the startup delay is over. Scanned an hour ago every two hours: due in an hour.
+    expect(sync!.lastRunAt).toBeNull();
+    expect(sync!.nextRunAt!.getTime() - Date.now()).toBeGreaterThan(50_000);
+    expect(rescan!.lastRunAt).toEqual(lastScan);
+    expect(rescan!.nextRunAt).toEqual(new Date(lastScan.getTime() + 120 * 60_000));
+    expect(paused!.nextRunAt).toBeNull();
 
     await db.scanRoot.deleteMany();
     await db.externalConnection.deleteMany();

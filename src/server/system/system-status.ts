@@ -7,6 +7,7 @@ import { logDirectory } from "~/server/logger";
 import packageJson from "../../../package.json";
 import type { HealthResult } from "./health-check";
 import { runHealthChecks } from "./health-checks";
+import { listScheduledTasks, type ScheduledTask } from "./scheduled-tasks";
 import { serverClock, type ServerClock } from "./server-clock";
 
 const ONE_GIB = 1024 ** 3;
@@ -25,15 +26,17 @@ export interface SystemStatus {
   clock: ServerClock;
   queue: { total: number; byStatus: Record<QueueStatus, number> };
   health: HealthResult[];
+  scheduledTasks: ScheduledTask[];
 }
 
 export async function getSystemStatus(db: Database): Promise<SystemStatus> {
   const dataDir = resolveDataDir();
   const databasePath = databaseFilePath();
-  const [databaseSizeBytes, queue, health] = await Promise.all([
+  const [databaseSizeBytes, queue, health, scheduledTasks] = await Promise.all([
     databasePath ? databaseSize(databasePath) : Promise.resolve(null),
     queueCounts(db),
     runHealthChecks({ db, dataDir, minFreeBytes: ONE_GIB }),
+    listScheduledTasks(db),
   ]);
   const uptimeSeconds = Math.round(process.uptime());
   return {
@@ -49,6 +52,7 @@ export async function getSystemStatus(db: Database): Promise<SystemStatus> {
     clock: serverClock(),
     queue,
     health,
+    scheduledTasks,
   };
 }
 

@@ -9,6 +9,7 @@ import { QUEUE_STATUSES } from "~/lib/queue-enums";
 import { errorMessageOf } from "~/lib/trpc-error";
 import { api, type RouterOutputs } from "~/trpc/react";
 import { HealthList } from "./health-list";
+import { ScheduledTasks } from "./scheduled-tasks";
 
 type SystemStatus = RouterOutputs["system"]["status"];
 
@@ -27,6 +28,11 @@ export function StatusView() {
           </Button>
         </div>
         <HealthList results={data.health} />
+      </Card>
+
+      <Card>
+        <CardTitle>Scheduled tasks</CardTitle>
+        <ScheduledTasks tasks={data.scheduledTasks} />
       </Card>
 
       <div className="grid gap-6 lg:grid-cols-2">
