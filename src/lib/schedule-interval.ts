@@ -4,9 +4,9 @@ import { z } from "zod";
  * Intervals of the automatic jobs (connection syncs, folder rescans): the bounds the server
  * accepts, the choices the forms offer and how an interval reads. Pure, so forms and server share it.
  */
-export const INTERVAL_MIN_MINUTES = 15;
+const INTERVAL_MIN_MINUTES = 15;
 /** A week: intervals are plain timers, not cron patterns (see src/server/scheduling). */
-export const INTERVAL_MAX_MINUTES = 10_080;
+const INTERVAL_MAX_MINUTES = 10_080;
 
 /** `action` names the job in messages: "Sync at most every 15 minutes". */
 export function intervalMinutesSchema(action: string) {

@@ -38,7 +38,7 @@ export interface IntervalScheduler {
   nextRunAt(id: number): Date | null;
 }
 
-export const DEFAULT_STARTUP_DELAY_MS = 60_000;
+const DEFAULT_STARTUP_DELAY_MS = 60_000;
 
 /** When the next run is due: an interval after the last one started, but never sooner than `minDelayMs` from now. */
 export function nextRunDueAt(intervalMinutes: number, lastStartedAt: Date | null, now: Date, minDelayMs: number): Date {
