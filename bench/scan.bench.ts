@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const library = fs.mkdtempSync(path.join(os.tmpdir(), "optimizarr-bench-library-"));
 
   const { db } = await import("~/server/db");
-  const { startScan, waitForScan } = await import("~/server/scan/scan-jobs");
+  const { scanTargetOf, startScan, waitForScan } = await import("~/server/scan/scan-jobs");
 
   try {
     const treeStart = performance.now();
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     const root = await db.scanRoot.create({ data: { name: "Bench", path: library } });
     const scanOnce = async () => {
       const previous = await db.scanRoot.findUniqueOrThrow({ where: { id: root.id } });
-      startScan(db, { id: root.id, path: library, private: false, displayAlias: null, lastScanFound: previous.lastScanFound }, { ffprobeCommand: path.join(library, "no-ffprobe") });
+      startScan(db, scanTargetOf({ ...previous, externalConnection: null }), { ffprobeCommand: path.join(library, "no-ffprobe") });
       const progress = await waitForScan(root.id);
       if (progress?.state !== "succeeded") throw new Error(`scan ${progress?.state}: ${progress?.error}`);
       return progress;

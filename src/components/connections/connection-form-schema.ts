@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { apiKeySchema, appTypeSchema, baseUrlSchema, connectionNameSchema } from "~/server/connections/connection-schemas";
 import { intervalSelectField } from "~/lib/schedule-interval";
+import { apiKeySchema, appTypeSchema, baseUrlSchema, connectionNameSchema } from "~/server/connections/connection-schemas";
 import { pathMappingsSchema } from "~/server/connections/path-mapping";
 
 /**

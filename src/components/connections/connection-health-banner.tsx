@@ -1,8 +1,8 @@
 import { KeyRoundIcon, TriangleAlertIcon } from "lucide-react";
 import { Button } from "~/components/ui/button";
+import { RelativeTime } from "~/components/ui/relative-time";
 import type { RouterOutputs } from "~/trpc/react";
 import { failureCategoryLabel } from "./connection-labels";
-import { RelativeTime } from "~/components/ui/relative-time";
 
 type Connection = RouterOutputs["connections"]["list"][number];
 

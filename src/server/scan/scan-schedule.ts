@@ -18,9 +18,8 @@ const scanScheduler = createIntervalScheduler({
   async scheduleOf(db, id) {
     const root = await db.scanRoot.findUnique({ where: { id }, select: { enabled: true, scanIntervalMinutes: true, lastScanStartedAt: true } });
     if (!root?.enabled || !root.scanIntervalMinutes) return null;
-    // A scan that has just started may not have reached the database yet.
-    const started = [root.lastScanStartedAt, getScanProgress(id)?.startedAt].filter((date): date is Date => date instanceof Date);
-    return { intervalMinutes: root.scanIntervalMinutes, lastStartedAt: started.length > 0 ? new Date(Math.max(...started.map(Number))) : null };
+    // The latest scan since the server started is in memory before its start reaches the database.
+    return { intervalMinutes: root.scanIntervalMinutes, lastStartedAt: getScanProgress(id)?.startedAt ?? root.lastScanStartedAt };
   },
   async run(db, id) {
     const root = await db.scanRoot.findUnique({ where: { id }, include: { externalConnection: { select: { private: true, displayAlias: true } } } });
