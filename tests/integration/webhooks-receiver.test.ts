@@ -15,9 +15,11 @@ async function deliveriesOf(connectionId: number) {
 }
 
 function queued(overrides: Partial<QueueItemInput> & { filePath: string }): QueueItemInput {
+  // `private` is spread in: it is leaving QueueItemInput (privacy is derived in the queue writer).
   return {
+    ...{ private: false },
     sizeBytes: 6_000_000_000n, codec: "h264", codecRaw: "h264", width: 1920, height: 1080, bitrate: 9_000_000, durationSeconds: 7200,
-    qualitySource: "webdl", source: "radarr", connectionId: null, externalId: null, private: false, fileModifiedAt: null, ...overrides,
+    qualitySource: "webdl", source: "radarr", connectionId: null, externalId: null, fileModifiedAt: null, ...overrides,
   };
 }
 
@@ -150,7 +152,8 @@ describe("webhook receiver: imports", () => {
     // 25 files, each delivered twice, all at once.
     const burst = await Promise.all([...files, ...files].map((file) => deliver("sonarr", file, { token: sonarr.secret })));
 
-    expect(twice.map((result) => result.json.itemsAffected)).toEqual([1, 0]);
+    // itemsAffected counts the files a delivery names, never what already existed (see webhooks-scope).
+    expect(twice.map((result) => result.json.itemsAffected)).toEqual([1, 1]);
     expect(burst.every((result) => result.status === 200 && result.json.outcome === "accepted")).toBe(true);
     expect(await db.queueItem.count({ where: { filePath: { startsWith: "/burst/tv/Burst/" } } })).toBe(25);
     expect(await db.webhookDelivery.count({ where: { connectionId: sonarr.id, outcome: "accepted" } })).toBe(52);
@@ -233,8 +236,9 @@ describe("webhook receiver: renames and deletes", () => {
     const first = await deliver("sonarr", fixture("sonarr-rename"), { token: sonarr.secret });
     const second = await deliver("sonarr", fixture("sonarr-rename"), { token: sonarr.secret });
 
-    expect([first.json.itemsAffected, second.json.itemsAffected]).toEqual([1, 0]);
+    expect([first.json.itemsAffected, second.json.itemsAffected]).toEqual([1, 1]);
     expect(await db.queueItem.findUnique({ where: { filePath: oldPath } })).toBeNull();
+    expect(await db.queueItem.count({ where: { connectionId: sonarr.id } })).toBe(1);
     // Same row (history kept), new path; facts the webhook lacks (bitrate) survive.
     expect(await db.queueItem.findUniqueOrThrow({ where: { filePath: newPath } })).toMatchObject({ id: before.id, status: "queued", bitrate: 5_000_000 });
   });
@@ -261,7 +265,8 @@ describe("webhook receiver: renames and deletes", () => {
   it("marks a deleted movie file removed by path and leaves encoding items alone", async () => {
     const radarr = await createWebhookConnection({ appType: "radarr", pathMappings: [{ remote: "/movies", local: "/mfd/movies" }] });
     const path = "/mfd/movies/Example Movie (2021)/Example Movie (2021) Bluray-2160p.mkv";
-    await upsertQueueItems(db, [queued({ filePath: path })], { targetCodec: "h265" });
+    // The connection's own item, without a file id: matched by path.
+    await upsertQueueItems(db, [queued({ filePath: path, connectionId: radarr.id })], { targetCodec: "h265" });
 
     const result = await deliver("radarr", fixture("radarr-moviefiledelete"), { token: radarr.secret });
     await db.queueItem.update({ where: { filePath: path }, data: { status: "encoding" } });
@@ -275,7 +280,7 @@ describe("webhook receiver: renames and deletes", () => {
     const radarr = await createWebhookConnection({ appType: "radarr", pathMappings: [{ remote: "/movies", local: "/md/movies" }] });
     const inside = "/md/movies/Example Movie (2021)/Example Movie (2021) Bluray-2160p.mkv";
     const sibling = "/md/movies/Example Movie (2021) Extended/Example Movie (2021) Extended.mkv";
-    await upsertQueueItems(db, [queued({ filePath: inside }), queued({ filePath: sibling })], { targetCodec: "h265" });
+    await upsertQueueItems(db, [queued({ filePath: inside, connectionId: radarr.id }), queued({ filePath: sibling, connectionId: radarr.id })], { targetCodec: "h265" });
 
     const kept = await deliver("radarr", { ...fixture("radarr-moviedelete"), deletedFiles: false }, { token: radarr.secret });
     expect(kept.json).toEqual({ outcome: "ignored", itemsAffected: 0 });

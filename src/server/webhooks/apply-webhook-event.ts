@@ -4,11 +4,12 @@ import { arrExternalId } from "~/server/connections/arr-common";
 import type { Database } from "~/server/db";
 import { normaliseCodec } from "~/server/media/codec";
 import { pickMediaFacts, type MediaFacts } from "~/server/media/media-facts";
-import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
+import { findQueueItemsByPath, upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
 import type { TargetCodec } from "~/server/settings/general-settings";
 import type { RenamedWebhookFile, WebhookFile } from "./payload-schemas";
 import { qualitySourceFromName } from "./quality-name";
 import type { ResolvedFileRef, WebhookAppType, WebhookEvent } from "./webhook-event";
+import { holderOf, isInsideFolder, isSafePath, isWindowsPath, noteIgnored, safeFolder, type ScopeIgnore } from "./webhook-scope";
 
 /**
  * What a parsed delivery does to the queue. Webhook items are only ever queued here, never
@@ -39,24 +40,36 @@ export interface WebhookTarget {
 
 export interface ApplyResult {
   outcome: "accepted" | "ignored";
+  /**
+   * Imports and renames: the distinct files the delivery named (with safe paths), plus this
+   * connection's items an upgrade replaced. Deletes: this connection's items marked removed. Never
+   * a count of what exists elsewhere, so the answer is the same whether or not another source holds
+   * a path the delivery names.
+   */
   itemsAffected: number;
   /** Something the user should know although the delivery was handled (shown on the card). */
   note: string | null;
+  /** Parts left alone because they are outside this connection; logged, never answered. */
+  outOfScope: ScopeIgnore[];
 }
 
 /** Items in these states may be marked removed; encoding/done belong to the encoder and its history. */
 const REMOVABLE_STATUSES: readonly string[] = ["queued", "skipped", "failed"] satisfies QueueStatus[];
 
+/**
+ * Every query below is limited to `target.connectionId`: a delivery authenticated as one connection
+ * never changes (or, through its answer, reveals) another connection's or a scan's items.
+ */
 export async function applyWebhookEvent(db: Database, target: WebhookTarget, event: WebhookEvent): Promise<ApplyResult> {
   switch (event.kind) {
     case "test":
-      return { outcome: "accepted", itemsAffected: 0, note: null };
+      return { outcome: "accepted", itemsAffected: 0, note: null, outOfScope: [] };
     case "unsupported":
-      return { outcome: "ignored", itemsAffected: 0, note: "Event type not used by Optimizarr" };
+      return { outcome: "ignored", itemsAffected: 0, note: "Event type not used by Optimizarr", outOfScope: [] };
     case "import":
       return applyImport(db, target, event.files, event.replaced);
     case "rename":
-      return applyRename(db, target, event.files);
+      return applyRename(db, target, event.folderPath, event.files);
     case "fileDelete":
       return applyFileDelete(db, target, event.file, event.reason);
     case "mediaDelete":
@@ -64,94 +77,175 @@ export async function applyWebhookEvent(db: Database, target: WebhookTarget, eve
   }
 }
 
+/**
+ * New files are added for this connection and its own items updated. A path another connection
+ * holds is left alone (not moved over, not made public); one a plain scan found is adopted, as a
+ * sync would.
+ */
 async function applyImport(db: Database, target: WebhookTarget, files: WebhookFile[], replaced: ResolvedFileRef[]): Promise<ApplyResult> {
-  const { inputs, note } = await toQueueInputs(target, files);
+  const outOfScope: ScopeIgnore[] = [];
+  const { inputs, note } = await toQueueInputs(target, files, outOfScope);
+  const existing = await findQueueItemsByPath(db, inputs.map((input) => input.filePath));
+  const allowed = inputs.filter((input) => holderOf(existing.get(input.filePath), target.connectionId) !== "other");
+  noteIgnored(outOfScope, "held-by-another-source", inputs.length - allowed.length);
   const newPaths = new Set(inputs.map((input) => input.filePath));
   // An upgrade may import the new file under the old name: never mark the file we are adding.
-  const removed = await markRemoved(db, target, replaced, `Replaced by an upgrade in ${target.appLabel}`, newPaths);
+  const removed = await markRemoved(db, target, replaced, `Replaced by an upgrade in ${target.appLabel}`, newPaths, outOfScope);
   // One call → one transaction, so a season pack from "On Import Complete" lands at once.
-  const counts = await upsertQueueItems(db, inputs, { targetCodec: target.targetCodec });
-  return { outcome: "accepted", itemsAffected: counts.added + counts.updated + counts.skipped + removed, note };
+  await upsertQueueItems(db, withPrivacy(target, allowed, existing), { targetCodec: target.targetCodec });
+  return { outcome: "accepted", itemsAffected: inputs.length + removed, note: withScopeNote(note, outOfScope), outOfScope };
 }
 
-async function applyRename(db: Database, target: WebhookTarget, files: RenamedWebhookFile[]): Promise<ApplyResult> {
-  const moves = files.map((file) => ({ from: target.mapPath(file.previousPath), to: target.mapPath(file.path), externalId: arrExternalId(target.appType, file.id) }));
-  let moved = 0;
+/**
+ * Moves this connection's item (found by old path or file id) to the new path. The new path must
+ * be safe and inside the series/movie folder the payload names; a path another source already
+ * holds is never taken over.
+ */
+async function applyRename(db: Database, target: WebhookTarget, folderPath: string, files: RenamedWebhookFile[]): Promise<ApplyResult> {
+  const outOfScope: ScopeIgnore[] = [];
+  const folder = safeFolder(target.mapPath(folderPath));
+  const accepted: RenamedWebhookFile[] = [];
+  for (const file of files) {
+    const to = target.mapPath(file.path);
+    if (!isSafePath(to) || folder === null) noteIgnored(outOfScope, "unsafe-path", 1);
+    else if (!isInsideFolder(to, folder)) noteIgnored(outOfScope, "outside-media-folder", 1);
+    else accepted.push(file);
+  }
+  const moves = accepted.map((file) => ({ from: target.mapPath(file.previousPath), to: target.mapPath(file.path), externalId: arrExternalId(target.appType, file.id) }));
+  const mine = { connectionId: target.connectionId };
+  const select = { id: true, filePath: true, status: true } as const;
   await db.$transaction(
     async (tx) => {
       for (const move of moves) {
         const item =
-          (await tx.queueItem.findUnique({ where: { filePath: move.from }, select: { id: true, filePath: true, status: true } })) ??
-          (await tx.queueItem.findFirst({ where: { connectionId: target.connectionId, externalId: move.externalId }, select: { id: true, filePath: true, status: true } }));
+          (await tx.queueItem.findFirst({ where: { ...mine, filePath: move.from }, select })) ??
+          (await tx.queueItem.findFirst({ where: { ...mine, externalId: move.externalId }, select }));
         if (!item || item.filePath === move.to) continue;
-        const occupant = await tx.queueItem.findUnique({ where: { filePath: move.to }, select: { id: true } });
+        const occupant = await tx.queueItem.findUnique({ where: { filePath: move.to }, select: { id: true, connectionId: true } });
         if (!occupant) {
           // Moving the row keeps its status and history (a done item stays done under its new name).
           await tx.queueItem.update({ where: { id: item.id }, data: { filePath: move.to } });
-          moved += 1;
         } else if (REMOVABLE_STATUSES.includes(item.status)) {
-          // A sync already found the new name: the old row describes a path that no longer exists.
+          // The new name is already known (a sync found it, or another source holds it): the old row
+          // describes a path that no longer exists. The occupant itself is not touched.
           await tx.queueItem.update({ where: { id: item.id }, data: { status: "removed", statusReason: `Renamed in ${target.appLabel}` } });
-          moved += 1;
         }
       }
     },
     { timeout: 60_000, maxWait: 30_000 },
   );
-  // Refresh facts for moved rows and add renamed files Optimizarr did not know yet.
-  const { inputs, note } = await toQueueInputs(target, files);
-  const counts = await upsertQueueItems(db, inputs, { targetCodec: target.targetCodec });
-  return { outcome: "accepted", itemsAffected: moved + counts.added + counts.skipped, note };
+  // Refresh facts for moved rows and add renamed files Optimizarr did not know yet; a new path held
+  // by anyone else (a scan included) stays theirs.
+  const { inputs, note } = await toQueueInputs(target, accepted, outOfScope);
+  const existing = await findQueueItemsByPath(db, inputs.map((input) => input.filePath));
+  const allowed = inputs.filter((input) => ["none", "self"].includes(holderOf(existing.get(input.filePath), target.connectionId)));
+  noteIgnored(outOfScope, "held-by-another-source", inputs.length - allowed.length);
+  await upsertQueueItems(db, withPrivacy(target, allowed, existing), { targetCodec: target.targetCodec });
+  return { outcome: "accepted", itemsAffected: inputs.length, note: withScopeNote(note, outOfScope), outOfScope };
 }
 
 async function applyFileDelete(db: Database, target: WebhookTarget, file: ResolvedFileRef, reason: string | null): Promise<ApplyResult> {
   const why = reason ? ` (${humanDeleteReason(reason)})` : "";
-  const removed = await markRemoved(db, target, [file], `Deleted in ${target.appLabel}${why}`, new Set());
-  return { outcome: "accepted", itemsAffected: removed, note: null };
+  const outOfScope: ScopeIgnore[] = [];
+  const removed = await markRemoved(db, target, [file], `Deleted in ${target.appLabel}${why}`, new Set(), outOfScope);
+  return { outcome: "accepted", itemsAffected: removed, note: withScopeNote(null, outOfScope), outOfScope };
 }
 
 /**
  * Removing a series/movie from the app without deleting its files leaves them on disk and still
- * worth encoding, so only a delete with files marks the items under its folder removed.
+ * worth encoding, so only a delete with files marks the items under its folder removed: this
+ * connection's items, inside that folder by whole path segments.
  */
 async function applyMediaDelete(db: Database, target: WebhookTarget, folderPath: string, filesDeleted: boolean): Promise<ApplyResult> {
-  if (!filesDeleted) return { outcome: "ignored", itemsAffected: 0, note: `Removed from ${target.appLabel} with its files kept on disk; queue unchanged` };
-  const folder = target.mapPath(folderPath).replace(/[\\/]+$/, "");
-  if (folder === "") return { outcome: "ignored", itemsAffected: 0, note: "Folder path is empty; nothing removed" };
+  if (!filesDeleted) return { outcome: "ignored", itemsAffected: 0, note: `Removed from ${target.appLabel} with its files kept on disk; queue unchanged`, outOfScope: [] };
+  const folder = safeFolder(target.mapPath(folderPath));
+  // A root or a path with ".." is no series folder; answered like a folder that holds nothing.
+  if (folder === null) {
+    const outOfScope: ScopeIgnore[] = [{ reason: "unsafe-path", count: 1 }];
+    return { outcome: "accepted", itemsAffected: 0, note: withScopeNote(null, outOfScope), outOfScope };
+  }
   // LIKE (what startsWith becomes) ignores ASCII case in SQLite: narrow in SQL, decide exactly here.
   const candidates = await db.queueItem.findMany({
-    where: { filePath: { startsWith: folder }, status: { in: [...REMOVABLE_STATUSES] } },
+    where: { connectionId: target.connectionId, filePath: { startsWith: folder }, status: { in: [...REMOVABLE_STATUSES] } },
     select: { id: true, filePath: true },
   });
-  const ids = candidates.filter((item) => item.filePath.startsWith(`${folder}/`) || item.filePath.startsWith(`${folder}\\`)).map((item) => item.id);
+  const ids = candidates.filter((item) => isInsideFolder(item.filePath, folder)).map((item) => item.id);
   let removed = 0;
   for (let start = 0; start < ids.length; start += 500) {
     const result = await db.queueItem.updateMany({
-      where: { id: { in: ids.slice(start, start + 500) }, status: { in: [...REMOVABLE_STATUSES] } },
+      where: { id: { in: ids.slice(start, start + 500) }, connectionId: target.connectionId, status: { in: [...REMOVABLE_STATUSES] } },
       data: { status: "removed", statusReason: `Deleted in ${target.appLabel} with its ${target.appType === "sonarr" ? "series" : "movie"}` },
     });
     removed += result.count;
   }
-  return { outcome: "accepted", itemsAffected: removed, note: null };
+  const outOfScope: ScopeIgnore[] = [];
+  if (removed === 0) {
+    // Only for the log: did the folder hold someone else's items? (Approximate: LIKE ignores case.)
+    const others = await db.queueItem.count({ where: { ...notMine(target), filePath: { startsWith: `${folder}${isWindowsPath(folder) ? "\\" : "/"}` } } });
+    noteIgnored(outOfScope, "matches-another-source", others);
+  }
+  return { outcome: "accepted", itemsAffected: removed, note: withScopeNote(null, outOfScope), outOfScope };
 }
 
-/** Matches by the app's file id (exact, survives path-mapping changes) or by mapped path. */
-async function markRemoved(db: Database, target: WebhookTarget, refs: ResolvedFileRef[], reason: string, keepPaths: ReadonlySet<string>): Promise<number> {
+/** Matches this connection's items by the app's file id (exact, survives path-mapping changes) or by mapped path. */
+async function markRemoved(
+  db: Database,
+  target: WebhookTarget,
+  refs: ResolvedFileRef[],
+  reason: string,
+  keepPaths: ReadonlySet<string>,
+  outOfScope: ScopeIgnore[],
+): Promise<number> {
   if (refs.length === 0) return 0;
   const externalIds = refs.flatMap((ref) => (ref.id === null ? [] : [arrExternalId(target.appType, ref.id)]));
   const paths = refs.flatMap((ref) => (ref.path === null ? [] : [target.mapPath(ref.path)])).filter((path) => !keepPaths.has(path));
   const result = await db.queueItem.updateMany({
     where: {
+      connectionId: target.connectionId,
       status: { in: [...REMOVABLE_STATUSES] },
       filePath: { notIn: [...keepPaths] },
-      OR: [{ connectionId: target.connectionId, externalId: { in: externalIds } }, { filePath: { in: paths } }],
+      OR: [{ externalId: { in: externalIds } }, { filePath: { in: paths } }],
     },
     data: { status: "removed", statusReason: reason },
   });
+  if (result.count === 0 && paths.length > 0) {
+    // Only for the log: a delete naming someone else's file is a misrouted or forged delivery.
+    noteIgnored(outOfScope, "matches-another-source", await db.queueItem.count({ where: { ...notMine(target), filePath: { in: paths } } }));
+  }
   return result.count;
 }
 
-async function toQueueInputs(target: WebhookTarget, files: readonly WebhookFile[]): Promise<{ inputs: QueueItemInput[]; note: string | null }> {
+/** Items not of this connection; spelled out because `connectionId <> x` is never true for NULL. */
+function notMine(target: WebhookTarget) {
+  return { OR: [{ connectionId: null }, { connectionId: { not: target.connectionId } }] };
+}
+
+/** The card says that something was left alone, never what (no path, no title). */
+function withScopeNote(note: string | null, outOfScope: readonly ScopeIgnore[]): string | null {
+  const count = outOfScope.reduce((sum, entry) => sum + entry.count, 0);
+  if (count === 0) return note;
+  const scopeNote = `${count} file(s) or folder(s) outside this connection were ignored`;
+  return note ? `${note}; ${scopeNote}` : scopeNote;
+}
+
+/**
+ * Transitional: QueueItemInput's `private` is moving into upsertQueueItems, which will derive it
+ * from every source. Until then a delivery never lowers it: an adopted scan item that was private
+ * stays private. Spread in, so this compiles with and without the field.
+ */
+function withPrivacy(target: WebhookTarget, inputs: QueueItemInput[], existing: ReadonlyMap<string, { private: boolean }>): QueueItemInput[] {
+  return inputs.map((input) => ({ ...input, ...{ private: target.private || (existing.get(input.filePath)?.private ?? false) } }));
+}
+
+/** One input per distinct safe mapped path; unsafe ones are counted, not queued. */
+async function toQueueInputs(target: WebhookTarget, candidates: readonly WebhookFile[], outOfScope: ScopeIgnore[]): Promise<{ inputs: QueueItemInput[]; note: string | null }> {
+  const byPath = new Map<string, WebhookFile>();
+  for (const file of candidates) {
+    const path = target.mapPath(file.path);
+    if (isSafePath(path)) byPath.set(path, file);
+    else noteIgnored(outOfScope, "unsafe-path", 1);
+  }
+  const files = [...byPath.values()];
   const missing = files.filter((file) => !file.mediaInfo?.videoCodec).map((file) => file.id);
   let looked: Map<number, FileFacts> = new Map();
   let note: string | null = null;
@@ -161,19 +255,18 @@ async function toQueueInputs(target: WebhookTarget, files: readonly WebhookFile[
     // Still queued: codec stays unknown until a sync or "Fill from connection" finds it.
     else note = `Media info for ${missing.length} file(s) could not be fetched from ${target.appLabel}: ${lookup.message}`;
   }
-  const inputs = files.map((file): QueueItemInput => {
+  const inputs = [...byPath].map(([filePath, file]): QueueItemInput => {
     const fromPayload = factsFromPayload(file);
     const fetched = looked.get(file.id);
     const facts = fetched ? { ...fetched, qualitySource: fetched.qualitySource ?? fromPayload.qualitySource } : fromPayload;
     return {
-      filePath: target.mapPath(file.path),
+      filePath,
       sizeBytes: BigInt(Math.max(0, Math.trunc(file.size ?? 0))),
       ...pickMediaFacts({ ...facts, codec: normaliseCodec(facts.codecRaw) }),
       qualitySource: facts.qualitySource,
       source: "webhook",
       connectionId: target.connectionId,
       externalId: arrExternalId(target.appType, file.id),
-      private: target.private,
       fileModifiedAt: null,
     };
   });

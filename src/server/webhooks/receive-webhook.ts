@@ -79,7 +79,11 @@ async function runDelivery(db: Database, connection: WebhookConnection, delivery
   return reply(200, { outcome, itemsAffected });
 }
 
-/** Runs a delivery; a thrown error becomes a recorded (and, for private connections, redacted) message. */
+/**
+ * Runs a delivery; a thrown error becomes a recorded (and, for private connections, redacted) message.
+ * What the delivery did is scoped to `connection` (see apply-webhook-event.ts); the parts it left
+ * alone are logged here, for new deliveries and retries alike.
+ */
 export async function applySafely(
   db: Database,
   connection: WebhookConnection,
@@ -87,7 +91,12 @@ export async function applySafely(
   delivery: Pick<ParsedDelivery, "eventType" | "event" | "json">,
 ): Promise<{ ok: true; data: ApplyResult } | { ok: false; error: string }> {
   try {
-    return { ok: true, data: await applyWebhookEvent(db, target, delivery.event) };
+    const data = await applyWebhookEvent(db, target, delivery.event);
+    // Counts and reasons only: the payload's paths and titles are someone's claim, maybe private.
+    for (const { reason, count } of data.outOfScope) {
+      log.warn({ connectionId: connection.id, eventType: delivery.eventType, reason, count }, "webhook delivery: part outside its connection ignored");
+    }
+    return { ok: true, data };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const safe = redactDeliveryText(message, connection, target, delivery.json);

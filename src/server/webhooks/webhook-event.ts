@@ -8,7 +8,8 @@ export type WebhookEvent =
   | { kind: "test" }
   /** A file (or a whole release) was imported; `replaced` are the files an upgrade deleted. */
   | { kind: "import"; files: WebhookFile[]; replaced: ResolvedFileRef[] }
-  | { kind: "rename"; files: RenamedWebhookFile[] }
+  /** `folderPath` is the series/movie folder: a renamed file stays inside it. */
+  | { kind: "rename"; folderPath: string; files: RenamedWebhookFile[] }
   | { kind: "fileDelete"; file: ResolvedFileRef; reason: string | null }
   /** A series or movie was removed from the app; its files are gone only when `filesDeleted`. */
   | { kind: "mediaDelete"; folderPath: string; filesDeleted: boolean }
@@ -47,7 +48,7 @@ function parseSonarr(eventType: string, body: unknown): EventResult {
         replaced: (data.deletedFiles ?? []).map((ref) => resolveRef(ref, data.series.path)),
       }));
     case "Rename":
-      return map(sonarrPayloads.Rename.safeParse(body), (data) => ({ kind: "rename", files: data.renamedEpisodeFiles }));
+      return map(sonarrPayloads.Rename.safeParse(body), (data) => ({ kind: "rename", folderPath: data.series.path, files: data.renamedEpisodeFiles }));
     case "EpisodeFileDelete":
       return map(sonarrPayloads.EpisodeFileDelete.safeParse(body), (data) => ({
         kind: "fileDelete",
@@ -70,7 +71,7 @@ function parseRadarr(eventType: string, body: unknown): EventResult {
         replaced: (data.deletedFiles ?? []).map((ref) => resolveRef(ref, data.movie.folderPath)),
       }));
     case "Rename":
-      return map(radarrPayloads.Rename.safeParse(body), (data) => ({ kind: "rename", files: data.renamedMovieFiles }));
+      return map(radarrPayloads.Rename.safeParse(body), (data) => ({ kind: "rename", folderPath: data.movie.folderPath, files: data.renamedMovieFiles }));
     case "MovieFileDelete":
       return map(radarrPayloads.MovieFileDelete.safeParse(body), (data) => ({
         kind: "fileDelete",
