@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { createConnectionClient } from "~/server/connections/apps";
 import { createHttpClient, setHttpClientDefaults } from "~/server/connections/http-client";
-import { createRadarrClient } from "~/server/connections/radarr";
-import { createSonarrClient } from "~/server/connections/sonarr";
 import type { LibraryEvent } from "~/server/connections/connection-client";
 import { startFakeArr, type FakeArrServer } from "../fakes/arr-fake-server";
 import { fakeMovie, generateRadarrLibrary } from "../fakes/arr-library";
@@ -41,7 +40,7 @@ afterEach(async () => {
 describe("connection test against a fake app", () => {
   it("reads the app name and version, sending the key only as X-Api-Key", async () => {
     const sonarr = await fake({ app: "sonarr", urlBase: "/sonarr" });
-    const client = createSonarrClient({ baseUrl: sonarr.url, apiKey: API_KEY });
+    const client = createConnectionClient("sonarr", { baseUrl: sonarr.url, apiKey: API_KEY });
 
     const result = await client.testConnection();
     await client.close();
@@ -64,7 +63,7 @@ describe("connection test against a fake app", () => {
     ["a Radarr", {}, { appName: "Radarr" }, "bad_response", "is Radarr, not Sonarr: choose Radarr as the app type"],
   ] as const)("categorises %s", async (_label, clientPatch, behaviour, category, fragment) => {
     const sonarr = await fake({ app: "sonarr", behaviour });
-    const client = createSonarrClient({ baseUrl: sonarr.url, apiKey: API_KEY, ...clientPatch });
+    const client = createConnectionClient("sonarr", { baseUrl: sonarr.url, apiKey: API_KEY, ...clientPatch });
 
     const result = await client.testConnection();
     await client.close();
@@ -78,7 +77,7 @@ describe("connection test against a fake app", () => {
 
   it("points at the URL base when it was left out (the app's 307)", async () => {
     const radarr = await fake({ app: "radarr", urlBase: "/radarr" });
-    const client = createRadarrClient({ baseUrl: radarr.origin, apiKey: API_KEY });
+    const client = createConnectionClient("radarr", { baseUrl: radarr.origin, apiKey: API_KEY });
 
     const result = await client.testConnection();
     await client.close();
@@ -91,7 +90,7 @@ describe("connection test against a fake app", () => {
 
   it("reports a wrong URL base as not_found", async () => {
     const radarr = await fake({ app: "radarr" });
-    const client = createRadarrClient({ baseUrl: `${radarr.origin}/radarr`, apiKey: API_KEY });
+    const client = createConnectionClient("radarr", { baseUrl: `${radarr.origin}/radarr`, apiKey: API_KEY });
     const result = await client.testConnection();
     await client.close();
     // The apps serve their web page for unknown paths: recognised by its title.
@@ -101,7 +100,7 @@ describe("connection test against a fake app", () => {
 
   it("reports an unknown API path (404) as not_found", async () => {
     const radarr = await fake({ app: "radarr" });
-    const client = createHttpClient({ app: "Radarr", baseUrl: radarr.url, apiKey: API_KEY });
+    const client = createHttpClient({ app: "Radarr", baseUrl: radarr.url, apiKey: API_KEY, apiKeyHeader: "X-Api-Key" });
     const result = await client.getJson("/api/v3/nothing-here", z.unknown(), { retry: false });
     await client.close();
     expect(result).toMatchObject({ ok: false, error: { category: "not_found", status: 404 } });
@@ -112,8 +111,8 @@ describe("connection test against a fake app", () => {
     await closed.stop();
     servers.splice(servers.indexOf(closed), 1);
 
-    const refused = createSonarrClient({ baseUrl: closed.url, apiKey: API_KEY });
-    const unknownHost = createSonarrClient({ baseUrl: "http://no-such-host.invalid:8989", apiKey: API_KEY });
+    const refused = createConnectionClient("sonarr", { baseUrl: closed.url, apiKey: API_KEY });
+    const unknownHost = createConnectionClient("sonarr", { baseUrl: "http://no-such-host.invalid:8989", apiKey: API_KEY });
     const [refusedResult, unknownResult] = await Promise.all([refused.testConnection(), unknownHost.testConnection()]);
     await Promise.all([refused.close(), unknownHost.close()]);
 
@@ -130,10 +129,10 @@ describe("HTTPS", () => {
   it("refuses a self-signed certificate as tls, and accepts it once its fingerprint is trusted", async () => {
     const radarr = await fake({ app: "radarr", tls: certificate });
 
-    const untrusted = createRadarrClient({ baseUrl: radarr.url, apiKey: API_KEY });
+    const untrusted = createConnectionClient("radarr", { baseUrl: radarr.url, apiKey: API_KEY });
     const refused = await untrusted.testConnection();
     await untrusted.close();
-    const trusted = createRadarrClient({ baseUrl: radarr.url, apiKey: API_KEY, trustedCertSha256: certificate.fingerprint256.replace(/:/g, "").toLowerCase() });
+    const trusted = createConnectionClient("radarr", { baseUrl: radarr.url, apiKey: API_KEY, trustedCertSha256: certificate.fingerprint256.replace(/:/g, "").toLowerCase() });
     const accepted = await trusted.testConnection();
     await trusted.close();
 
@@ -147,7 +146,7 @@ describe("HTTPS", () => {
   it("refuses a different certificate than the trusted one", async () => {
     const other = selfSignedCertificate("other.local", ["DNS:other.local", "IP:127.0.0.1"]);
     const radarr = await fake({ app: "radarr", tls: other });
-    const client = createRadarrClient({ baseUrl: radarr.url, apiKey: API_KEY, trustedCertSha256: certificate.fingerprint256 });
+    const client = createConnectionClient("radarr", { baseUrl: radarr.url, apiKey: API_KEY, trustedCertSha256: certificate.fingerprint256 });
 
     const result = await client.testConnection();
     await client.close();
@@ -159,7 +158,7 @@ describe("HTTPS", () => {
 
   it("says so when https:// meets a plain HTTP port", async () => {
     const radarr = await fake({ app: "radarr" });
-    const client = createRadarrClient({ baseUrl: radarr.url.replace("http://", "https://"), apiKey: API_KEY });
+    const client = createConnectionClient("radarr", { baseUrl: radarr.url.replace("http://", "https://"), apiKey: API_KEY });
     const result = await client.testConnection();
     await client.close();
     expect(result).toMatchObject({ ok: false, error: { category: "tls" } });
@@ -179,7 +178,7 @@ describe("streaming lists", () => {
         },
       },
     });
-    const client = createRadarrClient({ baseUrl: radarr.url, apiKey: API_KEY });
+    const client = createConnectionClient("radarr", { baseUrl: radarr.url, apiKey: API_KEY });
 
     let batches = 0;
     const files = [];
@@ -201,7 +200,7 @@ describe("streaming lists", () => {
 
   it("fails a list whose body stalls partway (inactivity timeout), after what it already yielded", async () => {
     const radarr = await fake({ app: "radarr", library: { movies: generateRadarrLibrary(2_000) }, behaviour: { stallListAfterBytes: 200_000 } });
-    const client = createRadarrClient({ baseUrl: radarr.url, apiKey: API_KEY });
+    const client = createConnectionClient("radarr", { baseUrl: radarr.url, apiKey: API_KEY });
 
     const result = await collect(client.library());
     await client.close();
@@ -215,7 +214,7 @@ describe("streaming lists", () => {
   it("fails a list that isn't one, and an HTML page as a list", async () => {
     const http = await fake({ app: "radarr" });
     http.route("GET", "/api/v3/movie", () => ({ status: 200, body: { records: [] } }));
-    const client = createHttpClient({ app: "Radarr", baseUrl: http.url, apiKey: API_KEY });
+    const client = createHttpClient({ app: "Radarr", baseUrl: http.url, apiKey: API_KEY, apiKeyHeader: "X-Api-Key" });
     const events = [];
     for await (const event of client.streamArray("/api/v3/movie", z.unknown())) events.push(event);
     http.setBehaviour({ respondWith: "html-as-json" });
@@ -228,7 +227,7 @@ describe("streaming lists", () => {
 
   it("retries transient failures of GETs and gets through", async () => {
     const radarr = await fake({ app: "radarr", library: { movies: [fakeMovie(1, { path: "/m/a.mkv" })] }, behaviour: { transientFailures: 2 } });
-    const client = createRadarrClient({ baseUrl: radarr.url, apiKey: API_KEY });
+    const client = createConnectionClient("radarr", { baseUrl: radarr.url, apiKey: API_KEY });
 
     const result = await collect(client.library());
     await client.close();
@@ -240,7 +239,7 @@ describe("streaming lists", () => {
 
   it("gives up after the retries with the category of the last failure", async () => {
     const radarr = await fake({ app: "radarr", behaviour: { transientFailures: 10 } });
-    const client = createRadarrClient({ baseUrl: radarr.url, apiKey: API_KEY });
+    const client = createConnectionClient("radarr", { baseUrl: radarr.url, apiKey: API_KEY });
     const result = await collect(client.library());
     await client.close();
     expect(result.failed).toMatchObject({ category: "unreachable", status: 503 });

@@ -70,10 +70,10 @@ describe("connections.test", () => {
     expect(trusted).toMatchObject({ ok: true, appName: "Radarr" });
   });
 
-  it("refuses an app type without a client yet", async () => {
-    const error = await trpcErrorOf(api.connections.test({ appType: "stash", baseUrl: "http://127.0.0.1:9999", apiKey: "x" }));
+  it("refuses an empty API key for an app that requires one (Stash alone may go without)", async () => {
+    const error = await trpcErrorOf(api.connections.test({ appType: "sonarr", baseUrl: "http://127.0.0.1:8989", apiKey: "" }));
     expect(error.code).toBe("BAD_REQUEST");
-    expect(error.message).toBe("Stash connections are not supported yet");
+    expect(error.message).toBe("Enter the API key (Sonarr → Settings → General)");
   });
 });
 

@@ -189,7 +189,7 @@ export function ConnectionCard({ connection, supportedApps, publicUrl }: { conne
         >
           <SyncHistory connectionId={connection.id} />
         </CollapsibleSection>
-        <WebhookSection connection={connection} publicUrl={publicUrl} />
+        {connection.capabilities.webhooks ? <WebhookSection connection={connection} publicUrl={publicUrl} /> : null}
       </div>
 
       <ConnectionFormDialog mode={{ kind: "edit", connection }} open={editing} onOpenChange={setEditing} supportedApps={supportedApps} />

@@ -1,48 +1,79 @@
 import "server-only";
 import type { AppType, QueueSource } from "~/lib/queue-enums";
-import type { ConnectionClient, ConnectionClientOptions } from "./connection-client";
+import type { AppClientOptions, ConnectionClient, ConnectionClientOptions } from "./connection-client";
 import { createRadarrClient } from "./radarr";
 import { createSonarrClient } from "./sonarr";
+import { createStashClient } from "./stash";
 
 /**
  * Everything that differs per app type, in one table. `satisfies Record<AppType, …>` makes a new
- * app type a compile error until it has a row; an app whose client isn't written yet (Stash, its
- * own issue) has `createClient: null`, and the service refuses it with a clear message.
+ * app type a compile error until it has a row — client, auth header, hints and capabilities
+ * included — so the HTTP layer, the service and the UI never test for an app by name.
  */
 export interface AppDefinition {
   label: string;
   /** Where the API key lives in the app, for messages. */
   apiKeyHint: string;
+  /** The request header the app reads its key from. */
+  apiKeyHeader: string;
+  /** False when the app can run without authentication (Stash without a login takes no key at all). */
+  apiKeyRequired: boolean;
+  /** What Optimizarr does with the app beyond test and sync. */
+  capabilities: {
+    /** The app can push imports to Optimizarr (a "Webhook" connection in Sonarr/Radarr). */
+    webhooks: boolean;
+  };
   /** Default `private` for new connections (Stash libraries are private by default). */
   privateByDefault: boolean;
   queueSource: QueueSource;
-  createClient: ((options: ConnectionClientOptions) => ConnectionClient) | null;
+  createClient: (options: AppClientOptions) => ConnectionClient;
 }
 
 export const CONNECTION_APPS = {
-  sonarr: { label: "Sonarr", apiKeyHint: "Sonarr → Settings → General", privateByDefault: false, queueSource: "sonarr", createClient: createSonarrClient },
-  radarr: { label: "Radarr", apiKeyHint: "Radarr → Settings → General", privateByDefault: false, queueSource: "radarr", createClient: createRadarrClient },
-  stash: { label: "Stash", apiKeyHint: "Stash → Settings → Security", privateByDefault: true, queueSource: "stash", createClient: null },
+  sonarr: {
+    label: "Sonarr",
+    apiKeyHint: "Sonarr → Settings → General",
+    apiKeyHeader: "X-Api-Key",
+    apiKeyRequired: true,
+    capabilities: { webhooks: true },
+    privateByDefault: false,
+    queueSource: "sonarr",
+    createClient: createSonarrClient,
+  },
+  radarr: {
+    label: "Radarr",
+    apiKeyHint: "Radarr → Settings → General",
+    apiKeyHeader: "X-Api-Key",
+    apiKeyRequired: true,
+    capabilities: { webhooks: true },
+    privateByDefault: false,
+    queueSource: "radarr",
+    createClient: createRadarrClient,
+  },
+  stash: {
+    label: "Stash",
+    apiKeyHint: "Stash → Settings → Security",
+    // @see https://github.com/stashapp/stash/blob/develop/pkg/session/session.go (ApiKeyHeader)
+    apiKeyHeader: "ApiKey",
+    apiKeyRequired: false,
+    capabilities: { webhooks: false },
+    privateByDefault: true,
+    queueSource: "stash",
+    createClient: createStashClient,
+  },
 } as const satisfies Record<AppType, AppDefinition>;
 
 export function appDefinition(appType: AppType): AppDefinition {
   return CONNECTION_APPS[appType];
 }
 
-class UnsupportedAppError extends Error {
-  constructor(readonly appType: AppType) {
-    super(`${CONNECTION_APPS[appType].label} connections are not supported yet`);
-    this.name = "UnsupportedAppError";
-  }
-}
-
-/** A client for this app type, or UnsupportedAppError for one whose client doesn't exist yet. */
+/** A client for this app type, talking to it the way its definition says (auth header, hints). */
 export function createConnectionClient(appType: AppType, options: ConnectionClientOptions): ConnectionClient {
-  const create = appDefinition(appType).createClient;
-  if (!create) throw new UnsupportedAppError(appType);
-  return create(options);
+  const app = appDefinition(appType);
+  return app.createClient({ ...options, apiKeyHeader: app.apiKeyHeader, apiKeyHint: app.apiKeyHint });
 }
 
+/** Every app type has a client now; kept for the callers that still ask (sync start, scheduler, page). */
 export function isAppSupported(appType: AppType): boolean {
-  return appDefinition(appType).createClient !== null;
+  return appType in CONNECTION_APPS;
 }

@@ -42,7 +42,16 @@ export interface ConnectionClient {
 
 export interface ConnectionClientOptions {
   baseUrl: string;
+  /** Empty for an app running without authentication (allowed only where its definition says so). */
   apiKey: string;
   trustedCertSha256?: string | null;
   signal?: AbortSignal;
+  /** Only items carrying one of these tags (names as the app shows them); empty or absent: everything. Apps without tags ignore it. */
+  tagFilter?: readonly string[];
+}
+
+/** What `createConnectionClient` adds from the app's definition (apps.ts) before calling a client's factory. */
+export interface AppClientOptions extends ConnectionClientOptions {
+  apiKeyHeader: string;
+  apiKeyHint: string;
 }

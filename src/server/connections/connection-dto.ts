@@ -1,10 +1,10 @@
 import "server-only";
-import { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
 import type { AppType } from "~/lib/queue-enums";
 import { maskedApiKey, needsApiKey } from "./api-key";
-import { appDefinition, isAppSupported } from "./apps";
+import { appDefinition, isAppSupported, type AppDefinition } from "./apps";
 import { healthOf, type ConnectionHealth } from "./connection-health";
+import { parseStoredTagFilter } from "./connection-schemas";
 import { parseStoredPathMappings, type PathMapping } from "./path-mapping";
 import { nextScheduledSyncAt } from "./scheduler";
 import { activeSyncRunId, toSyncRunDto, type SyncRunDto } from "./sync";
@@ -30,6 +30,8 @@ export interface ConnectionDto {
   appLabel: string;
   /** False for an app type whose client isn't written yet: such a connection can't test or sync. */
   supported: boolean;
+  /** What the app can do beyond test and sync (webhooks: Sonarr and Radarr only), from its definition. */
+  capabilities: AppDefinition["capabilities"];
   baseUrl: string;
   apiKeyMasked: string;
   /** The stored key can't be decrypted (SECRET_KEY changed): ask for it again. */
@@ -59,11 +61,9 @@ export interface ConnectionDto {
   updatedAt: Date;
 }
 
-const storedTagFilterSchema = z.array(z.string());
 
 export function toConnectionDto(row: ConnectionRow): ConnectionDto {
   const appType = row.appType as AppType;
-  const tagFilter = storedTagFilterSchema.safeParse(row.tagFilter);
   const latestRun = row.syncRuns[0];
   return {
     id: row.id,
@@ -71,6 +71,7 @@ export function toConnectionDto(row: ConnectionRow): ConnectionDto {
     appType,
     appLabel: appDefinition(appType)?.label ?? row.appType,
     supported: isAppSupported(appType),
+    capabilities: appDefinition(appType).capabilities,
     baseUrl: row.baseUrl,
     apiKeyMasked: maskedApiKey(row.apiKeyLast4),
     needsApiKey: needsApiKey(row.apiKeyEncrypted),
@@ -78,7 +79,7 @@ export function toConnectionDto(row: ConnectionRow): ConnectionDto {
     showInStats: row.showInStats,
     private: row.private,
     displayAlias: row.displayAlias,
-    tagFilter: tagFilter.success ? tagFilter.data : [],
+    tagFilter: parseStoredTagFilter(row.tagFilter),
     pathMappings: parseStoredPathMappings(row.pathMappings),
     syncIntervalMinutes: row.syncIntervalMinutes,
     nextSyncAt: nextScheduledSyncAt(row.id),

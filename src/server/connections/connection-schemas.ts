@@ -35,6 +35,12 @@ export const apiKeySchema = z
   .max(256)
   .regex(/^[\x21-\x7e]+$/, "An API key is printable characters without spaces");
 
+/**
+ * A key, or "" for none: Stash without a login takes no key. Which apps may go without one is the
+ * app definition's to say (apiKeyRequired), so the service checks that, not this schema.
+ */
+const connectionApiKeySchema = z.union([z.literal(""), apiKeySchema]);
+
 /** "AB:CD:…" with or without colons, any case; stored in one form. */
 const certificateFingerprintSchema = z
   .string()
@@ -51,6 +57,14 @@ const certificateFingerprintSchema = z
 const syncIntervalMinutesSchema = intervalMinutesSchema("Sync");
 
 const tagFilterSchema = z.array(z.string().trim().min(1).max(100)).max(50);
+
+const storedTagFilterSchema = z.array(z.string());
+
+/** The tag names a connection syncs (a JSON column); anything unreadable means no filter. */
+export function parseStoredTagFilter(stored: unknown): string[] {
+  const parsed = storedTagFilterSchema.safeParse(stored);
+  return parsed.success ? parsed.data : [];
+}
 
 const displayAliasSchema = z
   .string()
@@ -73,7 +87,7 @@ export const createConnectionInputSchema = z.object({
   name: connectionNameSchema,
   appType: appTypeSchema,
   baseUrl: baseUrlSchema,
-  apiKey: apiKeySchema,
+  apiKey: connectionApiKeySchema,
   trustedCertSha256: certificateFingerprintSchema.nullable().optional(),
   ...connectionSettingsFields,
 });
@@ -85,7 +99,7 @@ export const updateConnectionInputSchema = z.object({
   name: connectionNameSchema.optional(),
   baseUrl: baseUrlSchema.optional(),
   /** A new key replaces the stored one without ever decrypting it. */
-  apiKey: apiKeySchema.optional(),
+  apiKey: connectionApiKeySchema.optional(),
   trustedCertSha256: certificateFingerprintSchema.nullable().optional(),
   ...connectionSettingsFields,
 });
@@ -100,7 +114,7 @@ export const testConnectionInputSchema = z
     id: connectionIdSchema.optional(),
     appType: appTypeSchema.optional(),
     baseUrl: baseUrlSchema.optional(),
-    apiKey: apiKeySchema.optional(),
+    apiKey: connectionApiKeySchema.optional(),
     trustedCertSha256: certificateFingerprintSchema.nullable().optional(),
   })
   .superRefine((input, ctx) => {

@@ -88,6 +88,9 @@ export function getConnection(db: Database, id: number): Promise<ConnectionDto> 
 /** One system/status request (never retried: a person is waiting); for an untrusted certificate, also what it is. */
 async function runTest(appType: AppType, baseUrl: string, apiKey: string, trustedCertSha256: string | null): Promise<TestResult> {
   assertSupported(appType);
+  if (apiKey === "" && appDefinition(appType).apiKeyRequired) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: `Enter the API key (${appDefinition(appType).apiKeyHint})` });
+  }
   registerSecret(apiKey);
   const client = createConnectionClient(appType, { baseUrl, apiKey, trustedCertSha256 });
   try {

@@ -31,6 +31,10 @@ export interface ErrorContext {
   app: string;
   /** The normalised base URL the user configured (never carries credentials). */
   baseUrl: string;
+  /** Where the app shows its API key, from the app's definition; Sonarr/Radarr's place when absent. */
+  apiKeyHint?: string;
+  /** The API the client speaks, for "is this the right version?" hints ("v3"); Sonarr/Radarr's when absent. */
+  apiVersion?: string;
 }
 
 /** Thrown by our certificate pinning connector when the presented certificate is not the trusted one. */
@@ -180,7 +184,7 @@ export function classifyError(error: unknown, context: ErrorContext): Connection
 export function httpStatusError(status: number, context: ErrorContext): ConnectionError {
   const { app, baseUrl } = context;
   if (status === 401) {
-    return { category: "unauthorized", status, message: `${app} answered 401: check the API key in ${app} → Settings → General` };
+    return { category: "unauthorized", status, message: `${app} answered 401: check the API key in ${context.apiKeyHint ?? `${app} → Settings → General`}` };
   }
   if (status === 403) {
     return {
@@ -205,7 +209,7 @@ export function httpStatusError(status: number, context: ErrorContext): Connecti
   if (status >= 500) {
     return { category: "bad_response", status, transient: true, message: `${app} answered ${status} (internal error): check ${app}'s logs (System → Logs)` };
   }
-  return { category: "bad_response", status, message: `${app} answered ${status} to Optimizarr's request: check the address and ${app}'s version (v3 API needed)` };
+  return { category: "bad_response", status, message: `${app} answered ${status} to Optimizarr's request: check the address and ${app}'s version (${context.apiVersion ?? "v3"} API needed)` };
 }
 
 /**
@@ -262,5 +266,5 @@ export function htmlResponseError(context: ErrorContext, html = ""): ConnectionE
 
 /** The app answered 2xx but with something we can't use. `detail` is our own description (zod path and issue). */
 export function badResponseError(context: ErrorContext, detail: string): ConnectionError {
-  return { category: "bad_response", message: `${context.app} sent an answer Optimizarr doesn't understand (${detail}): is this ${context.app} v3 or later?` };
+  return { category: "bad_response", message: `${context.app} sent an answer Optimizarr doesn't understand (${detail}): is this ${context.app} ${context.apiVersion ?? "v3"} or later?` };
 }

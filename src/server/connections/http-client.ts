@@ -21,8 +21,9 @@ import {
 
 /**
  * The only place Optimizarr talks HTTP to another app. One undici Agent per client (so a trusted
- * certificate or a slow app never affects anything else), the key only in the X-Api-Key header,
- * redirects never followed (the key header would go wherever they point), every answer checked
+ * certificate or a slow app never affects anything else), the key only in the app's own auth header
+ * (and none at all when no key is configured), redirects never followed (the key header would go
+ * wherever they point), GET and GraphQL POST answers retried alike, every answer checked
  * (status, HTML instead of JSON, zod) and every failure returned as a categorised result — this
  * module never throws for a remote problem.
  *
@@ -60,7 +61,10 @@ export function setHttpClientDefaults(patch: Partial<HttpTimeouts> | null): void
 }
 
 export interface HttpClientOptions extends ErrorContext {
+  /** Empty for an app that runs without authentication (Stash without a login): then no auth header at all. */
   apiKey: string;
+  /** The header the app reads its key from ("X-Api-Key", Stash's "ApiKey"): from the app's definition in apps.ts. */
+  apiKeyHeader: string;
   /** Fingerprint of a self-signed certificate the user chose to trust for this connection. */
   trustedCertSha256?: string | null;
   /** Cancels everything this client does (sync cancelled, connection deleted). */
@@ -79,6 +83,11 @@ export type StreamEvent<T> = { type: "items"; items: T[]; invalid: number } | { 
 
 export interface HttpClient {
   getJson<T>(path: `/${string}`, schema: z.ZodType<T>, options?: RequestOptions): Promise<Result<T>>;
+  /**
+   * A read sent as a POST with a JSON body (a GraphQL query): validated and retried exactly like
+   * `getJson`. Only for requests that change nothing — a write goes through `sendJson`.
+   */
+  postJson<T>(path: `/${string}`, body: unknown, schema: z.ZodType<T>, options?: RequestOptions): Promise<Result<T>>;
   /**
    * A JSON array answer, parsed as it arrives (never held whole), validated item by item: a
    * malformed item is counted, not fatal. Ends with a `failed` event if the request or the
@@ -179,11 +188,12 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const timeouts: HttpTimeouts = { ...defaults, ...options.timeouts };
-  const context: ErrorContext = { app: options.app, baseUrl: options.baseUrl };
+  const context: ErrorContext = { app: options.app, baseUrl: options.baseUrl, apiKeyHint: options.apiKeyHint, apiVersion: options.apiVersion };
   const agent = createAgent(timeouts, options.trustedCertSha256 ?? null);
   const lifetime = new AbortController();
   const external = options.signal;
   const onExternalAbort = () => lifetime.abort(external?.reason);
+  const authHeader: Record<string, string> = options.apiKey ? { [options.apiKeyHeader]: options.apiKey } : {};
   if (external?.aborted) lifetime.abort(external.reason);
   else external?.addEventListener("abort", onExternalAbort, { once: true });
 
@@ -196,13 +206,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   ): Promise<Result<Response>> {
     const url = buildRequestUrl(options.baseUrl, path, query);
     // Defence in depth: whatever a caller builds, the key never travels in a URL.
-    if (url.includes(options.apiKey)) return fail({ category: "bad_response", message: "Refusing to put the API key in a URL" });
+    if (options.apiKey && url.includes(options.apiKey)) return fail({ category: "bad_response", message: "Refusing to put the API key in a URL" });
     const hasBody = write !== undefined && write.body !== undefined;
     try {
       const response = await fetch(url, {
         dispatcher: agent,
         method: write?.method ?? "GET",
-        headers: { "X-Api-Key": options.apiKey, Accept: "application/json", ...(hasBody ? { "Content-Type": "application/json" } : {}) },
+        headers: { ...authHeader, Accept: "application/json", ...(hasBody ? { "Content-Type": "application/json" } : {}) },
         body: hasBody ? JSON.stringify(write.body) : undefined,
         redirect: "manual",
         signal: AbortSignal.any([lifetime.signal, AbortSignal.timeout(totalMs)]),
@@ -246,8 +256,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return ok(text);
   }
 
-  async function getJsonOnce<T>(path: `/${string}`, schema: z.ZodType<T>, query: RequestOptions["query"]): Promise<Result<T>> {
-    const sent = await send(path, query, timeouts.jsonTotalMs);
+  /** One attempt at a JSON answer: a GET, or a read carried by a POST body (`post`). */
+  async function getJsonOnce<T>(path: `/${string}`, schema: z.ZodType<T>, query: RequestOptions["query"], post?: { body: unknown }): Promise<Result<T>> {
+    const sent = await send(path, query, timeouts.jsonTotalMs, post ? { method: "POST", body: post.body, acceptStatuses: [] } : undefined);
     if (!sent.ok) return sent;
     const read = await readTextBody(sent.data);
     if (!read.ok) return read;
@@ -355,6 +366,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   const client: HttpClient = {
     getJson: (path, schema, requestOptions = {}) => withRetries(() => getJsonOnce(path, schema, requestOptions.query), requestOptions.retry ?? true),
+    postJson: (path, body, schema, requestOptions = {}) => withRetries(() => getJsonOnce(path, schema, requestOptions.query, { body }), requestOptions.retry ?? true),
     streamArray,
     getArray,
     sendJson,

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { arrFileFields, testArrConnection, toLibraryFile } from "./arr-common";
-import type { ConnectionClient, ConnectionClientOptions, LibraryEvent, LibraryFile } from "./connection-client";
+import type { AppClientOptions, ConnectionClient, LibraryEvent, LibraryFile } from "./connection-client";
 import { createHttpClient } from "./http-client";
 
 /**
@@ -18,7 +18,7 @@ const movieSchema = z.object({
   movieFile: movieFileSchema.nullish(),
 });
 
-export function createRadarrClient(options: ConnectionClientOptions): ConnectionClient {
+export function createRadarrClient(options: AppClientOptions): ConnectionClient {
   const context = { app: APP, baseUrl: options.baseUrl };
   const http = createHttpClient({ ...options, ...context });
 

@@ -2,7 +2,7 @@ import "server-only";
 import pLimit from "p-limit";
 import { z } from "zod";
 import { arrFileFields, testArrConnection, toLibraryFile } from "./arr-common";
-import type { ConnectionClient, ConnectionClientOptions, LibraryEvent } from "./connection-client";
+import type { AppClientOptions, ConnectionClient, LibraryEvent } from "./connection-client";
 import type { Result } from "./errors";
 import { createHttpClient } from "./http-client";
 
@@ -26,7 +26,7 @@ const seriesSchema = z.object({
 const episodeFileSchema = z.object(arrFileFields);
 type EpisodeFile = z.infer<typeof episodeFileSchema>;
 
-export function createSonarrClient(options: ConnectionClientOptions): ConnectionClient {
+export function createSonarrClient(options: AppClientOptions): ConnectionClient {
   const context = { app: APP, baseUrl: options.baseUrl };
   const http = createHttpClient({ ...options, ...context });
 

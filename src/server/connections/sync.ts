@@ -7,9 +7,10 @@ import { pickMediaFacts } from "~/server/media/media-facts";
 import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
 import { getGeneralSettings } from "~/server/settings/settings-service";
 import { openApiKey } from "./api-key";
-import { appDefinition, isAppSupported } from "./apps";
+import { appDefinition, createConnectionClient, isAppSupported } from "./apps";
 import type { LibraryFile } from "./connection-client";
 import { clearedConnectionFailure, recordConnectionFailure } from "./connection-health";
+import { parseStoredTagFilter } from "./connection-schemas";
 import type { ConnectionError } from "./errors";
 import { createPathMapper, parseStoredPathMappings, type PathMapper } from "./path-mapping";
 
@@ -155,12 +156,12 @@ async function execute(db: Database, run: ActiveRun, connection: ExternalConnect
   const opened = openApiKey(connection);
   if (!opened.ok) return finish(db, run, opened.error);
 
-  const app = appDefinition(connection.appType as AppType);
-  const client = app.createClient!({
+  const client = createConnectionClient(connection.appType as AppType, {
     baseUrl: connection.baseUrl,
     apiKey: opened.apiKey,
     trustedCertSha256: connection.trustedCertSha256,
     signal: run.controller.signal,
+    tagFilter: parseStoredTagFilter(connection.tagFilter),
   });
   const mapPath = createPathMapper(parseStoredPathMappings(connection.pathMappings));
   const { progress } = run;

@@ -2,6 +2,7 @@ import "server-only";
 import pLimit from "p-limit";
 import { z } from "zod";
 import { openApiKey } from "~/server/connections/api-key";
+import { appDefinition } from "~/server/connections/apps";
 import { arrFileFields, toLibraryFile } from "~/server/connections/arr-common";
 import { createHttpClient } from "~/server/connections/http-client";
 import type { FileFacts, FileFactsLookup } from "./apply-webhook-event";
@@ -33,6 +34,7 @@ export function createFileFactsLookup(connection: LookupConnection): FileFactsLo
       app: sonarr ? "Sonarr" : "Radarr",
       baseUrl: connection.baseUrl,
       apiKey: opened.apiKey,
+      apiKeyHeader: appDefinition(connection.appType).apiKeyHeader,
       trustedCertSha256: connection.trustedCertSha256,
       timeouts: LOOKUP_TIMEOUTS,
     });

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { Database } from "~/server/db";
 import { openApiKey } from "~/server/connections/api-key";
+import { appDefinition } from "~/server/connections/apps";
 import { badResponseError, fail, ok, type ConnectionError, type Result } from "~/server/connections/errors";
 import { createHttpClient, type HttpClient } from "~/server/connections/http-client";
 import { createLogger, registerSecret } from "~/server/logger";
@@ -156,6 +157,7 @@ async function withClient<T>(connection: RegistrationConnection, run: (http: Htt
     app: WEBHOOK_APP_LABELS[connection.appType],
     baseUrl: connection.baseUrl,
     apiKey: opened.apiKey,
+    apiKeyHeader: appDefinition(connection.appType).apiKeyHeader,
     trustedCertSha256: connection.trustedCertSha256,
     timeouts: REGISTRATION_TIMEOUTS,
   });

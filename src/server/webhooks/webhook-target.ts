@@ -1,6 +1,8 @@
 import "server-only";
 import type { Prisma } from "~/generated/prisma/client";
+import { APP_TYPES } from "~/lib/queue-enums";
 import type { Database } from "~/server/db";
+import { appDefinition } from "~/server/connections/apps";
 import { createPathMapper, parseStoredPathMappings } from "~/server/connections/path-mapping";
 import { getGeneralSettings } from "~/server/settings/settings-service";
 import type { WebhookTarget } from "./apply-webhook-event";
@@ -25,8 +27,10 @@ export type WebhookConnection = Prisma.ExternalConnectionGetPayload<{ select: ty
 
 export const WEBHOOK_APP_LABELS = { sonarr: "Sonarr", radarr: "Radarr" } as const satisfies Record<WebhookAppType, string>;
 
+/** An app whose definition says it sends webhooks (apps.ts `capabilities.webhooks`). */
 export function isWebhookAppType(value: string): value is WebhookAppType {
-  return value === "sonarr" || value === "radarr";
+  const appType = APP_TYPES.find((type) => type === value);
+  return appType !== undefined && appDefinition(appType).capabilities.webhooks;
 }
 
 export async function buildWebhookTarget(db: Database, connection: WebhookConnection): Promise<WebhookTarget> {
