@@ -5,16 +5,20 @@ import pino, { type Logger } from "pino";
 import pinoRoll from "pino-roll";
 import { env } from "~/env";
 import { resolveDataDir } from "~/server/database-url";
+import { scrubPrivateText } from "~/server/privacy/private-paths";
 
 /**
- * The one logger. Secrets are removed here, not by callers: known secret fields by path, and any
- * registered secret value (API keys, once decrypted) wherever it appears in the written line.
+ * The one logger. Secrets and private names are removed here, not by callers: known secret and
+ * title fields by path, any registered secret value (API keys, once decrypted) and any private path
+ * (src/server/privacy/private-paths.ts) wherever it appears in the written line.
  */
 const REDACTED_PATHS = [
   "apiKey", "*.apiKey", "*.*.apiKey", "password", "*.password", "*.*.password", "secret", "*.secret",
   "token", "*.token", "authorization", "*.authorization", "cookie", "*.cookie",
   'headers["x-api-key"]', '*.headers["x-api-key"]', 'headers["authorization"]', '*.headers["authorization"]',
   'headers["cookie"]', '*.headers["cookie"]', 'headers["apikey"]', '*.headers["apikey"]',
+  // Titles and tag names cannot be recognised in free text the way private paths are: never logged.
+  "title", "*.title", "*.*.title", "sceneTitle", "seriesTitle", "movieTitle", "*.seriesTitle", "*.movieTitle", "tags", "*.tags", "tagNames", "*.tagNames",
 ];
 
 const registeredSecrets = new Set<string>();
@@ -62,7 +66,7 @@ function createRootLogger(): Logger {
       level: env.LOG_LEVEL,
       base: undefined,
       redact: { paths: REDACTED_PATHS, censor: "[Redacted]" },
-      hooks: { streamWrite: scrubSecrets },
+      hooks: { streamWrite: (line) => scrubPrivateText(scrubSecrets(line)) },
     },
     streams,
   );

@@ -5,7 +5,7 @@ import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writ
 function item(overrides: Partial<QueueItemInput> & { filePath: string }): QueueItemInput {
   return {
     sizeBytes: 1_000_000_000n, codec: "h264", codecRaw: "x264", width: 1920, height: 1080, bitrate: 8_000_000,
-    durationSeconds: 3600, qualitySource: "webdl", source: "scan", connectionId: null, externalId: null, private: false,
+    durationSeconds: 3600, qualitySource: "webdl", source: "scan", connectionId: null, externalId: null,
     fileModifiedAt: new Date("2026-01-01T00:00:00Z"), ...overrides,
   };
 }
@@ -39,12 +39,22 @@ describe("upsertQueueItems", () => {
     expect(row).toMatchObject({ sizeBytes: 2n, codec: "h264", codecRaw: "x264", width: 1920, height: 1080, externalId: "7" });
   });
 
-  it("writes 5,000 files in one call", async () => {
-    const inputs = Array.from({ length: 5000 }, (_, index) => item({ filePath: `/bulk/${index}.mkv`, private: index % 2 === 0 }));
+  it("writes 5,000 files in one call, deriving privacy from the sources that know each file", async () => {
+    await db.scanRoot.create({ data: { name: "Private", path: "/bulk/private", private: true } });
+    const privateConnection = await db.externalConnection.create({
+      data: { name: "Stash", appType: "stash", baseUrl: "http://127.0.0.1:9", apiKeyEncrypted: "x", apiKeyLast4: "x", private: true },
+    });
+    const inputs = Array.from({ length: 5000 }, (_, index) => {
+      if (index % 5 === 0) return item({ filePath: `/bulk/private/${index}.mkv` });
+      if (index % 5 === 1) return item({ filePath: `/bulk/stash/${index}.mkv`, source: "stash", connectionId: privateConnection.id, externalId: `sceneFile:${index}` });
+      // "/bulk/private 2" is not inside "/bulk/private".
+      return item({ filePath: `/bulk/private ${index}.mkv` });
+    });
 
     const counts = await upsertQueueItems(db, inputs, { targetCodec: "h265" });
 
     expect(counts.added).toBe(5000);
-    expect(await db.queueItem.count({ where: { filePath: { startsWith: "/bulk/" }, private: true } })).toBe(2500);
+    expect(await db.queueItem.count({ where: { filePath: { startsWith: "/bulk/" }, private: true } })).toBe(2000);
+    expect(await db.queueItem.count({ where: { filePath: { startsWith: "/bulk/private " }, private: false } })).toBe(3000);
   });
 });

@@ -13,6 +13,8 @@ import type { Session } from "next-auth";
 import { auth } from "~/server/auth";
 import { db, type Database } from "~/server/db";
 import { createLogger } from "~/server/logger";
+import { reloadPrivatePaths } from "~/server/privacy/load-private-paths";
+import { privateFoldersLoaded, scrubPrivateText, scrubPrivateValues } from "~/server/privacy/private-paths";
 import { isValidInstanceApiKey } from "~/server/settings/settings-service";
 
 const log = createLogger("trpc");
@@ -60,15 +62,21 @@ function categoryOf(cause: unknown): string | undefined {
   return undefined;
 }
 
+/** Shown instead of an unexpected error's own message, which may quote a path or a SQL statement. */
+export const INTERNAL_ERROR_MESSAGE = "Something went wrong inside Optimizarr (details in System → Logs)";
+
 const t = initTRPC.context<typeof createTRPCContext>().create({
   transformer: superjson,
+  // The error half of the privacy boundary: no message or field error leaves with a private path in it.
   errorFormatter({ shape, error }) {
-    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    const zodError = error.cause instanceof ZodError ? scrubPrivateValues(z.flattenError(error.cause)) : null;
+    const message = error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_ERROR_MESSAGE : zodError ? summariseZodError(error.cause as ZodError) : shape.message;
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
       // A failing input names its fields: "name: Too small" beats "Bad Request".
-      message: zodError ? summariseZodError(error.cause as ZodError) : shape.message,
-      data: { ...shape.data, zodError, category: categoryOf(error.cause) ?? null },
+      message: scrubPrivateText(message),
+      data: { ...data, zodError, category: categoryOf(error.cause) ?? null },
     };
   },
 });
@@ -97,10 +105,27 @@ const timingMiddleware = t.middleware(async ({ next, path, type }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(timingMiddleware);
+/**
+ * Fields a configuration form shows and saves back exactly as the admin typed them (a connection's
+ * address and path mappings): scrubbing them would write the placeholder over the real value.
+ */
+const ADMIN_CONFIGURATION_FIELDS: ReadonlySet<string> = new Set(["baseUrl", "pathMappings"]);
+
+/**
+ * The output half of the privacy boundary: every procedure's result passes through here, so a new
+ * procedure cannot forget it. DTO mappers already label private items (`[Private]` or the alias);
+ * this catches every other string that quotes a private path (errors, health, logs, problems).
+ */
+const privacyBoundary = t.middleware(async ({ ctx, next }) => {
+  if (!privateFoldersLoaded()) await reloadPrivatePaths(ctx.db);
+  const result = await next();
+  return result.ok ? { ...result, data: scrubPrivateValues(result.data, ADMIN_CONFIGURATION_FIELDS) } : result;
+});
+
+export const publicProcedure = t.procedure.use(timingMiddleware).use(privacyBoundary);
 
 /** Signed-in session or instance API key; anything else is 401 UNAUTHORIZED. */
-export const protectedProcedure = t.procedure.use(timingMiddleware).use(({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.caller) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in or send a valid X-Api-Key header" });
   return next({ ctx: { ...ctx, caller: ctx.caller } });
 });

@@ -10,6 +10,8 @@ import { probeCertificate, type PresentedCertificate } from "./certificate";
 import { clearedConnectionFailure, recordConnectionFailure } from "./connection-health";
 import { connectionInclude, toConnectionDto, type ConnectionDto } from "./connection-dto";
 import type { CreateConnectionInput, TestConnectionInput, UpdateConnectionInput } from "./connection-schemas";
+import { knownByConnectionSql, recomputeItemPrivacy } from "~/server/privacy/item-privacy";
+import { reloadPrivatePaths } from "~/server/privacy/load-private-paths";
 import { enrichQueueFromConnection, type EnrichResult } from "./enrich";
 import type { ConnectionError, ConnectionErrorCategory } from "./errors";
 import { rescheduleConnection, unscheduleConnection } from "./scheduler";
@@ -214,9 +216,10 @@ export async function updateConnection(db: Database, input: UpdateConnectionInpu
   const privacyChanged = input.private !== undefined && input.private !== row.private;
   await db.$transaction([
     db.externalConnection.update({ where: { id: row.id }, data }),
-    // The queue keeps a sticky copy of the flag (it must survive the connection's deletion): follow the change.
-    ...(privacyChanged ? [db.queueItem.updateMany({ where: { connectionId: row.id }, data: { private: input.private } })] : []),
+    // Every item the connection knows (its own, and files under a linked scan root) follows, atomically.
+    ...(privacyChanged ? [recomputeItemPrivacy(db, knownByConnectionSql(row.id))] : []),
   ]);
+  if (privacyChanged) await reloadPrivatePaths(db);
   if (input.enabled === false && row.enabled) await cancelSync(row.id);
   await rescheduleConnection(row.id);
   log.info({ connectionId: row.id, retested: needsTest, keyReplaced: input.apiKey !== undefined }, "connection updated");

@@ -3,12 +3,16 @@ import { Prisma, type QueueItem } from "~/generated/prisma/client";
 import type { Codec, QueueSource, QueueStatus } from "~/lib/queue-enums";
 import type { Database } from "~/server/db";
 import type { MediaFacts } from "~/server/media/media-facts";
+import { pathsInSql, recomputeItemPrivacy } from "~/server/privacy/item-privacy";
+import { registerPrivateFiles } from "~/server/privacy/private-paths";
 import type { TargetCodec } from "~/server/settings/general-settings";
 import { estimateSavingsBytes, isAlreadyEfficient } from "./savings";
 
 /**
  * The one way files enter the queue (scans, syncs, webhooks): batched add-or-update keyed by path.
- * One transaction per call, a few multi-row statements per 400 files; never one INSERT per row.
+ * One transaction per call, a few multi-row statements per 2,000 files; never one INSERT per row.
+ * Privacy is not the caller's to say: it is derived from every source that knows the file, in the
+ * same transaction (src/server/privacy/item-privacy.ts).
  */
 export interface QueueItemInput extends MediaFacts {
   filePath: string;
@@ -17,7 +21,6 @@ export interface QueueItemInput extends MediaFacts {
   source: QueueSource;
   connectionId: number | null;
   externalId: string | null;
-  private: boolean;
   fileModifiedAt: Date | null;
 }
 
@@ -58,6 +61,8 @@ const EXISTING_COLUMNS = [
 export type ExistingRow = Pick<QueueItem, (typeof EXISTING_COLUMNS)[number]>;
 
 interface Row extends QueueItemInput {
+  /** Kept from the stored row; the derivation after the write decides the real value. */
+  private: boolean;
   status: QueueStatus;
   statusReason: string | null;
   estimatedSavingsBytes: bigint;
@@ -68,6 +73,7 @@ export async function upsertQueueItems(db: Database, inputs: readonly QueueItemI
   if (inputs.length === 0) return counts;
   const byPath = new Map(inputs.map((input) => [input.filePath, input]));
   const paths = [...byPath.keys()];
+  const privateFiles: string[] = [];
 
   await db.$transaction(
     async (tx) => {
@@ -91,10 +97,15 @@ export async function upsertQueueItems(db: Database, inputs: readonly QueueItemI
           }
         }
         if (rows.length > 0) await tx.$executeRaw(upsertStatement(rows));
+        await recomputeItemPrivacy(tx, pathsInSql(chunk));
+        const privateRows = await tx.$queryRaw<{ filePath: string }[]>`SELECT "filePath" FROM "QueueItem" WHERE ${pathsInSql(chunk)} AND "private"`;
+        privateFiles.push(...privateRows.map((row) => row.filePath));
       }
     },
     { timeout: 120_000, maxWait: 30_000 },
   );
+  // After the commit: log lines and outputs from now on hide these files' folders.
+  registerPrivateFiles(privateFiles);
   return counts;
 }
 
@@ -103,18 +114,18 @@ function statusFor(codec: Codec, target: TargetCodec): { status: QueueStatus; st
 }
 
 function newRow(input: QueueItemInput, target: TargetCodec): Row {
-  return { ...input, ...statusFor(input.codec, target), estimatedSavingsBytes: estimateSavingsBytes(input.sizeBytes, input.codec, target) };
+  return { ...input, private: false, ...statusFor(input.codec, target), estimatedSavingsBytes: estimateSavingsBytes(input.sizeBytes, input.codec, target) };
 }
 
 /**
  * What a known file becomes: fresh facts win, but missing ones (a scan without ffprobe, a webhook
  * without bitrate) never erase what a richer source already told us; a connection's ownership
- * (source, id, privacy) is kept when a plain scan finds the same file.
+ * (source, id) is kept when a plain scan finds the same file.
  */
 function mergeIntoExisting(before: ExistingRow, input: QueueItemInput, target: TargetCodec): Row {
   const codec = input.codec === "unknown" ? (before.codec as Codec) : input.codec;
   const ownedByConnection = before.connectionId !== null && input.connectionId === null;
-  const merged: QueueItemInput = {
+  const merged: QueueItemInput & { private: boolean } = {
     filePath: input.filePath,
     sizeBytes: input.sizeBytes,
     codec,
@@ -128,7 +139,7 @@ function mergeIntoExisting(before: ExistingRow, input: QueueItemInput, target: T
     source: ownedByConnection || (input.source === "webhook" && before.connectionId === input.connectionId) ? (before.source as QueueSource) : input.source,
     connectionId: ownedByConnection ? before.connectionId : input.connectionId,
     externalId: ownedByConnection ? before.externalId : (input.externalId ?? before.externalId),
-    private: ownedByConnection ? before.private : input.private || (before.private && before.connectionId === input.connectionId),
+    private: before.private,
     fileModifiedAt: input.fileModifiedAt ?? before.fileModifiedAt,
   };
   const status = RECOMPUTABLE_STATUSES.includes(before.status)
@@ -151,7 +162,6 @@ function differs(before: ExistingRow, after: Row): boolean {
     before.source !== after.source ||
     before.connectionId !== after.connectionId ||
     before.externalId !== after.externalId ||
-    before.private !== after.private ||
     before.fileModifiedAt?.getTime() !== after.fileModifiedAt?.getTime()
   );
 }

@@ -46,17 +46,18 @@ export interface StartedScan {
 
 export type ScanTargetWithHistory = ScanTarget & { lastScanFound: number | null };
 
-/** What a scan of this root needs to know; a private connection's root keeps its paths out of logs and the UI. */
+/** What a scan of this root needs to know; a private root (or one linked to a private connection) keeps its paths out of logs and the UI. */
 export function scanTargetOf(root: {
   id: number;
   path: string;
+  private: boolean;
   lastScanFound: number | null;
   externalConnection: { private: boolean; displayAlias: string | null } | null;
 }): ScanTargetWithHistory {
   return {
     id: root.id,
     path: root.path,
-    private: root.externalConnection?.private === true,
+    private: root.private || root.externalConnection?.private === true,
     displayAlias: root.externalConnection?.displayAlias ?? null,
     lastScanFound: root.lastScanFound,
   };

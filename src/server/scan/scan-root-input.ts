@@ -36,6 +36,10 @@ export const scanRootCreateInput = z.object({
   name: scanRootNameSchema,
   path: scanRootPathSchema,
   enabled: z.boolean({ error: "enabled must be true or false" }).default(true),
+  /** Hide this folder's paths and names everywhere; its files leave the statistics unless asked for. */
+  private: z.boolean({ error: "private must be true or false" }).default(false),
+  /** Count this root's files in the statistics charts. */
+  showInStats: z.boolean({ error: "showInStats must be true or false" }).default(true),
   /** Links the root to a Sonarr/Radarr/Stash connection (privacy, path ownership); null to unlink. */
   externalConnectionId: idSchema.nullable().default(null),
   /** Automatic rescan every so many minutes; null = manual only. */
@@ -48,6 +52,8 @@ export const scanRootUpdateInput = z.object({
   name: scanRootNameSchema.optional(),
   path: scanRootPathSchema.optional(),
   enabled: z.boolean({ error: "enabled must be true or false" }).optional(),
+  private: z.boolean({ error: "private must be true or false" }).optional(),
+  showInStats: z.boolean({ error: "showInStats must be true or false" }).optional(),
   externalConnectionId: idSchema.nullable().optional(),
   scanIntervalMinutes: scanIntervalMinutesSchema.optional(),
 });

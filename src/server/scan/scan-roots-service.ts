@@ -2,6 +2,9 @@ import "server-only";
 import { Prisma } from "~/generated/prisma/client";
 import type { Database } from "~/server/db";
 import { createLogger } from "~/server/logger";
+import { insideFoldersSql, recomputeItemPrivacy } from "~/server/privacy/item-privacy";
+import { reloadPrivatePaths } from "~/server/privacy/load-private-paths";
+import { registerPrivateFolder } from "~/server/privacy/private-paths";
 import { privateLabel } from "~/server/privacy/redact";
 import { checkRootPath, normaliseRootPath, pathForMessage } from "./root-path";
 import type { ScanRootCreateInput, ScanRootUpdateInput } from "./scan-root-input";
@@ -33,10 +36,14 @@ export type LastScanStatus = "never" | "running" | "succeeded" | "failed" | "int
 export interface ScanRootDto {
   id: number;
   name: string;
-  /** The real path, or the private label when the root belongs to a private connection. */
+  /** The real path, or the private label when the root is private or linked to a private connection. */
   path: string;
   pathHidden: boolean;
   enabled: boolean;
+  /** The root's own privacy switch (a linked private connection hides it too: see `pathHidden`). */
+  private: boolean;
+  /** Whether its files count in the statistics charts. */
+  showInStats: boolean;
   externalConnectionId: number | null;
   externalConnection: { id: number; name: string; appType: string; private: boolean } | null;
   lastScan: {
@@ -74,13 +81,15 @@ function lastScanStatusOf(row: RootRow): LastScanStatus {
 
 function toDto(row: RootRow): ScanRootDto {
   const connection = row.externalConnection;
-  const isPrivate = connection?.private === true;
+  const isPrivate = row.private || connection?.private === true;
   return {
     id: row.id,
     name: row.name,
-    path: isPrivate ? privateLabel(connection.displayAlias) : row.path,
+    path: isPrivate ? privateLabel(connection?.displayAlias) : row.path,
     pathHidden: isPrivate,
     enabled: row.enabled,
+    private: row.private,
+    showInStats: row.showInStats,
     externalConnectionId: row.externalConnectionId,
     externalConnection: connection ? { id: connection.id, name: connection.name, appType: connection.appType, private: connection.private } : null,
     lastScan: {
@@ -155,20 +164,31 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export async function createScanRoot(db: Database, input: ScanRootCreateInput): Promise<ScanRootDto> {
-  const hide = await isPrivateConnection(db, input.externalConnectionId);
+  const hide = input.private || (await isPrivateConnection(db, input.externalConnectionId));
   const path = await validPath(input.path, hide);
   try {
     const id = await db.$transaction(async (tx) => {
       if (input.externalConnectionId !== null) await checkConnection(tx, input.externalConnectionId, null);
       await ensurePathIsFree(tx, path, null, hide);
       const created = await tx.scanRoot.create({
-        data: { name: input.name, path, enabled: input.enabled, externalConnectionId: input.externalConnectionId, scanIntervalMinutes: input.scanIntervalMinutes },
+        data: {
+          name: input.name,
+          path,
+          enabled: input.enabled,
+          private: input.private,
+          showInStats: input.showInStats,
+          externalConnectionId: input.externalConnectionId,
+          scanIntervalMinutes: input.scanIntervalMinutes,
+        },
         select: { id: true },
       });
+      // Files already queued under the new root (from a sync or another root) are now known by it too.
+      await recomputeItemPrivacy(tx, insideFoldersSql([path]));
       return created.id;
     });
+    if (hide) registerPrivateFolder(path);
     await rescheduleScanRoot(id);
-    log.info({ rootId: id, path: hide ? privateLabel(null) : path }, "scan root created");
+    log.info({ rootId: id, private: hide }, "scan root created");
     return getScanRoot(db, id);
   } catch (error) {
     // Lost a race with an identical create: same answer as the check above.
@@ -180,7 +200,7 @@ export async function createScanRoot(db: Database, input: ScanRootCreateInput): 
 export async function updateScanRoot(db: Database, input: ScanRootUpdateInput): Promise<ScanRootDto> {
   const before = await findRoot(db, input.id);
   const connectionId = input.externalConnectionId === undefined ? before.externalConnectionId : input.externalConnectionId;
-  const hide = before.externalConnection?.private === true || (await isPrivateConnection(db, connectionId));
+  const hide = before.private || input.private === true || before.externalConnection?.private === true || (await isPrivateConnection(db, connectionId));
 
   let path: string | undefined;
   if (input.path !== undefined && normaliseRootPath(input.path) !== before.path) {
@@ -188,15 +208,30 @@ export async function updateScanRoot(db: Database, input: ScanRootUpdateInput): 
     if (isScanRunning(before.id)) throw new ScanRootError("precondition_failed", "A scan of this root is running; change the path after it finishes", "path");
   }
 
+  const privacyMayChange =
+    path !== undefined ||
+    (input.private !== undefined && input.private !== before.private) ||
+    (input.externalConnectionId !== undefined && input.externalConnectionId !== before.externalConnectionId);
   try {
     await db.$transaction(async (tx) => {
       if (input.externalConnectionId !== undefined && input.externalConnectionId !== null) await checkConnection(tx, input.externalConnectionId, before.id);
       if (path !== undefined) await ensurePathIsFree(tx, path, before.id, hide);
       await tx.scanRoot.update({
         where: { id: before.id },
-        data: { name: input.name, path, enabled: input.enabled, externalConnectionId: input.externalConnectionId, scanIntervalMinutes: input.scanIntervalMinutes },
+        data: {
+          name: input.name,
+          path,
+          enabled: input.enabled,
+          private: input.private,
+          showInStats: input.showInStats,
+          externalConnectionId: input.externalConnectionId,
+          scanIntervalMinutes: input.scanIntervalMinutes,
+        },
       });
+      // Privacy follows the root: its files (at the old and the new path) are recomputed in the same transaction.
+      if (privacyMayChange) await recomputeItemPrivacy(tx, insideFoldersSql(path === undefined ? [before.path] : [before.path, path]));
     });
+    if (privacyMayChange) await reloadPrivatePaths(db);
     await rescheduleScanRoot(before.id);
   } catch (error) {
     if (isUniqueViolation(error)) throw new ScanRootError("conflict", `${hide || !path ? "This folder" : pathForMessage(path)} is already a scan root`, "path");

@@ -23,7 +23,7 @@ const log = createLogger("scan");
 export interface ScanTarget {
   id: number;
   path: string;
-  /** Linked to a private connection: files are written `private` and no path reaches logs or the UI. */
+  /** A private root, or one linked to a private connection: no path reaches logs or the UI. */
   private: boolean;
   displayAlias: string | null;
 }
@@ -110,7 +110,7 @@ export async function runScan(db: Database, target: ScanTarget, progress: ScanPr
         limit(async () => {
           const facts = signal.aborted ? null : await factsFor(file, known.get(file.path));
           progress.processed += 1;
-          return toQueueInput(file, facts, target);
+          return toQueueInput(file, facts);
         }),
       ),
     );
@@ -145,7 +145,7 @@ export async function runScan(db: Database, target: ScanTarget, progress: ScanPr
   if (loggedProblems > MAX_LOGGED_PROBLEMS) log.warn({ rootId: target.id, more: loggedProblems - MAX_LOGGED_PROBLEMS }, "further scan problems not logged individually");
 }
 
-function toQueueInput(file: WalkedFile, facts: MediaFacts | null, target: ScanTarget): QueueItemInput {
+function toQueueInput(file: WalkedFile, facts: MediaFacts | null): QueueItemInput {
   return {
     filePath: file.path,
     sizeBytes: file.sizeBytes,
@@ -160,7 +160,6 @@ function toQueueInput(file: WalkedFile, facts: MediaFacts | null, target: ScanTa
     // Scans never claim a file for a connection: the connection's own sync owns its ids.
     connectionId: null,
     externalId: null,
-    private: target.private,
     fileModifiedAt: file.modifiedAt,
   };
 }

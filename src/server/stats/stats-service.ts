@@ -1,8 +1,10 @@
 import "server-only";
+import { Prisma } from "~/generated/prisma/client";
 import { resolutionBucketSql } from "~/server/queue/resolution-sql";
 import { CODECS, QUEUE_SOURCES, QUEUE_STATUSES, RESOLUTION_BUCKETS, type Codec, type QueueSource, type QueueStatus, type ResolutionBucket } from "~/lib/queue-enums";
 import { enumValueOr } from "~/lib/enum-value";
 import type { Database } from "~/server/db";
+import { pathIsInside } from "~/server/privacy/item-privacy";
 import type { StatsSummaryInput } from "./stats-inputs";
 
 /**
@@ -10,8 +12,9 @@ import type { StatsSummaryInput } from "./stats-inputs";
  * themselves): grouped by codec, source, status, resolution bucket and privacy, a few hundred
  * groups at most, which are then folded into each breakdown here.
  *
- * Left out: removed files (gone from disk), items of connections marked "don't show in
- * statistics", and private items unless the caller asks for them.
+ * Left out: removed files (gone from disk), items of connections and scan roots marked "don't show
+ * in statistics", and private items unless the caller asks for them (then as counts and sizes only:
+ * nothing here can carry a name).
  */
 export interface StatsGroup {
   count: number;
@@ -56,6 +59,7 @@ export async function statsSummary(db: Database, input: StatsSummaryInput): Prom
     FROM "QueueItem"
     WHERE "status" <> 'removed'
       AND ("connectionId" IS NULL OR "connectionId" NOT IN (SELECT "id" FROM "ExternalConnection" WHERE NOT "showInStats"))
+      AND NOT EXISTS (SELECT 1 FROM "ScanRoot" AS r WHERE NOT r."showInStats" AND ${pathIsInside(Prisma.sql`r."path"`)})
     GROUP BY 1, 2, 3, 4, 5`;
 
   const total = emptyGroup();

@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { scrubPrivateText } from "~/server/privacy/private-paths";
 import { parseLogLine, type LogEntry } from "./log-entry";
 import { LOG_LEVEL_VALUES, type LogLevelName } from "./log-levels";
 
@@ -85,7 +86,8 @@ export async function readLogTail(options: LogTailOptions): Promise<LogTailPage>
     try {
       for await (const line of linesBackwards(handle, end, options.chunkBytes ?? CHUNK_BYTES)) {
         scanned += line.bytes.length + 1;
-        const entry = parseLogLine(line.bytes.toString("utf8"), encodeLogCursor({ file: file.number, offset: line.offset }));
+        // Lines written before a source turned private still hold its paths: scrubbed on the way out too.
+        const entry = parseLogLine(scrubPrivateText(line.bytes.toString("utf8")), encodeLogCursor({ file: file.number, offset: line.offset }));
         if (entry && entry.levelValue >= minValue) entries.push(entry);
         if (entries.length >= options.limit || scanned >= maxScanBytes) {
           return { entries, nextBefore: line.offset > 0 || file !== files.at(-1) ? encodeLogCursor({ file: file.number, offset: line.offset }) : null };
