@@ -146,7 +146,6 @@ function toQueueInput(file: LibraryFile, connection: ExternalConnection, mapPath
     source: appDefinition(connection.appType as AppType).queueSource,
     connectionId: connection.id,
     externalId: file.externalId,
-    private: connection.private,
     // The apps only know when a file was imported, not its modification time; a scan's mtime is kept.
     fileModifiedAt: null,
   };
