@@ -172,7 +172,8 @@ function readScenes(scenes: unknown[]): { files: LibraryFile[]; invalid: number;
 function dataOf<T>(result: Result<{ data?: T | null; errors?: unknown[] | null }>, context: ErrorContext, what: string): Result<T> {
   if (!result.ok) return result;
   const { data, errors } = result.data;
-  if (errors && errors.length > 0) return fail(badResponseError(context, `Stash reported an error for ${what}; its log has the details`));
+  // The errors' text stays out of the message: it is upstream text, and may quote our query's values.
+  if (errors && errors.length > 0) return fail({ category: "bad_response", message: `${context.app} answered the query for ${what} with an error: check ${context.app}'s log (Settings → Logs)` });
   if (data === undefined || data === null) return fail(badResponseError(context, `no data for ${what}`));
   return ok(data);
 }
