@@ -1,0 +1,81 @@
+/**
+ * Stash sync at scale: a fake Stash with 100,000 scenes (one file each), read in id-cursor pages
+ * of 1,000 (100 GraphQL requests), synced into a fresh SQLite database, then synced again
+ * (everything unchanged).
+ *
+ * Measures wall time, files per second and peak RSS of the syncing process (the fake runs in a
+ * process of its own; its GraphQL execution is not ours to time). The floor is the RSS after the
+ * server modules load, before any sync. Target: 100k scenes well under a minute, memory flat.
+ *
+ *   npx tsx bench/stash-sync.bench.ts
+ *   npm run bench   (all benches)
+ *
+ * Takes no arguments: `npm run bench` passes its arguments to every bench, and those of
+ * sync.bench.ts mean something else.
+ */
+import fs from "node:fs";
+import { createTestDataDir } from "../tests/support/test-database";
+import { measure, mib, printTable, runWithServerConditions, startHelperProcess } from "./support";
+
+const SCENES = 100_000;
+
+async function main(): Promise<void> {
+  // A private database and data dir, set before any server module reads the environment.
+  const { dataDir, databaseUrl } = createTestDataDir("optimizarr-bench-");
+  Object.assign(process.env, { DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: "warn", LOG_TO_FILE: "false", NODE_ENV: "production" });
+  delete process.env.SECRET_KEY;
+
+  const fake = await startHelperProcess<{ url: string; apiKey: string }>("bench/fake-stash-process.ts", [String(SCENES)]);
+  const { db } = await import("~/server/db");
+  const { createConnection } = await import("~/server/connections/connection-service");
+  const { startSync, waitForSyncRun, getSyncRun } = await import("~/server/connections/sync");
+
+  const syncOnce = async (connectionId: number) => {
+    const { runId } = await startSync(db, connectionId, "manual");
+    await waitForSyncRun(runId);
+    const run = await getSyncRun(db, runId);
+    if (run?.status !== "succeeded") throw new Error(`sync ${run?.status}: ${run?.error}`);
+    return run;
+  };
+
+  const label = `Stash ${SCENES.toLocaleString("en")} scenes`;
+  const rows: string[][] = [["library", "run", "files", "wall", "files/s", "added", "unchanged", "peak RSS", "peak heap"]];
+  try {
+    const { connection } = await createConnection(db, {
+      name: label,
+      appType: "stash",
+      baseUrl: fake.info.url,
+      apiKey: fake.info.apiKey,
+      pathMappings: [{ remote: "/data", local: "/mnt/media/stash" }],
+    });
+    const floor = process.memoryUsage().rss;
+    for (const runLabel of ["first", "again"]) {
+      const { result: run, ms, peakRssBytes, peakHeapBytes } = await measure(() => syncOnce(connection.id));
+      rows.push([
+        label,
+        runLabel,
+        run.processed.toLocaleString("en"),
+        `${(ms / 1000).toFixed(1)} s`,
+        Math.round(run.processed / (ms / 1000)).toLocaleString("en"),
+        run.added.toLocaleString("en"),
+        run.unchanged.toLocaleString("en"),
+        mib(peakRssBytes),
+        mib(peakHeapBytes),
+      ]);
+    }
+    const total = await db.queueItem.count();
+    console.log(`\nstash-sync.bench — floor RSS ${mib(floor)}, ${total.toLocaleString("en")} queue items written\n`);
+    printTable(rows);
+  } finally {
+    fake.stop();
+    await db.$disconnect();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (runWithServerConditions()) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
