@@ -9,7 +9,7 @@ import type { TargetCodec } from "~/server/settings/general-settings";
 import type { RenamedWebhookFile, WebhookFile } from "./payload-schemas";
 import { qualitySourceFromName } from "./quality-name";
 import type { ResolvedFileRef, WebhookAppType, WebhookEvent } from "./webhook-event";
-import { holderOf, isInsideFolder, isSafePath, isWindowsPath, noteIgnored, safeFolder, type ScopeIgnore } from "./webhook-scope";
+import { holderOf, isInsideFolder, isSafePath, isWindowsPath, noteIgnored, parentFolder, safeFolder, type ScopeIgnore } from "./webhook-scope";
 
 /**
  * What a parsed delivery does to the queue. Webhook items are only ever queued here, never
@@ -86,8 +86,12 @@ async function applyImport(db: Database, target: WebhookTarget, files: WebhookFi
   const outOfScope: ScopeIgnore[] = [];
   const { inputs, note } = await toQueueInputs(target, files, outOfScope);
   const existing = await findQueueItemsByPath(db, inputs.map((input) => input.filePath));
-  const allowed = inputs.filter((input) => holderOf(existing.get(input.filePath), target.connectionId) !== "other");
-  noteIgnored(outOfScope, "held-by-another-source", inputs.length - allowed.length);
+  const notOthers = inputs.filter((input) => holderOf(existing.get(input.filePath), target.connectionId) !== "other");
+  noteIgnored(outOfScope, "held-by-another-source", inputs.length - notOthers.length);
+  const isNew = (input: WebhookInput) => holderOf(existing.get(input.filePath), target.connectionId) !== "self";
+  const foreign = await foreignFolders(db, target, notOthers.filter(isNew).map((input) => input.filePath));
+  const allowed = notOthers.filter((input) => !isNew(input) || !foreign.has(parentFolder(input.filePath) ?? ""));
+  noteIgnored(outOfScope, "inside-another-source-folder", notOthers.length - allowed.length);
   const newPaths = new Set(inputs.map((input) => input.filePath));
   // An upgrade may import the new file under the old name: never mark the file we are adding.
   const removed = await markRemoved(db, target, replaced, `Replaced by an upgrade in ${target.appLabel}`, newPaths, outOfScope);
@@ -104,13 +108,16 @@ async function applyImport(db: Database, target: WebhookTarget, files: WebhookFi
 async function applyRename(db: Database, target: WebhookTarget, folderPath: string, files: RenamedWebhookFile[]): Promise<ApplyResult> {
   const outOfScope: ScopeIgnore[] = [];
   const folder = safeFolder(target.mapPath(folderPath));
-  const accepted: RenamedWebhookFile[] = [];
+  const safe: RenamedWebhookFile[] = [];
   for (const file of files) {
     const to = target.mapPath(file.path);
     if (!isSafePath(to) || folder === null) noteIgnored(outOfScope, "unsafe-path", 1);
     else if (!isInsideFolder(to, folder)) noteIgnored(outOfScope, "outside-media-folder", 1);
-    else accepted.push(file);
+    else safe.push(file);
   }
+  const foreign = await foreignFolders(db, target, safe.map((file) => target.mapPath(file.path)));
+  const accepted = safe.filter((file) => !foreign.has(parentFolder(target.mapPath(file.path)) ?? ""));
+  noteIgnored(outOfScope, "inside-another-source-folder", safe.length - accepted.length);
   const moves = accepted.map((file) => ({ from: target.mapPath(file.previousPath), to: target.mapPath(file.path), externalId: arrExternalId(target.appType, file.id) }));
   const mine = { connectionId: target.connectionId };
   const select = { id: true, filePath: true, status: true } as const;
@@ -141,7 +148,9 @@ async function applyRename(db: Database, target: WebhookTarget, folderPath: stri
   const allowed = inputs.filter((input) => ["none", "self"].includes(holderOf(existing.get(input.filePath), target.connectionId)));
   noteIgnored(outOfScope, "held-by-another-source", inputs.length - allowed.length);
   await upsertQueueItems(db, withPrivacy(target, allowed, existing), { targetCodec: target.targetCodec });
-  return { outcome: "accepted", itemsAffected: inputs.length, note: withScopeNote(note, outOfScope), outOfScope };
+  // Counted before any check that depends on what others hold, so the answer never depends on it.
+  const named = new Set(safe.map((file) => target.mapPath(file.path))).size;
+  return { outcome: "accepted", itemsAffected: named, note: withScopeNote(note, outOfScope), outOfScope };
 }
 
 async function applyFileDelete(db: Database, target: WebhookTarget, file: ResolvedFileRef, reason: string | null): Promise<ApplyResult> {
@@ -215,6 +224,26 @@ async function markRemoved(
   return result.count;
 }
 
+/**
+ * The folders among these files' parents that hold another connection's files. A new file there
+ * would be this connection claiming someone else's folder (and, for a private one, showing its
+ * name in the clear), so it is left alone. Scans' files do not make a folder foreign.
+ */
+async function foreignFolders(db: Database, target: WebhookTarget, filePaths: readonly string[]): Promise<Set<string>> {
+  const folders = new Set(filePaths.flatMap((path) => parentFolder(path) ?? []));
+  const foreign = new Set<string>();
+  for (const folder of folders) {
+    // LIKE ignores ASCII case: narrow in SQL, decide exactly here.
+    const rows = await db.queueItem.findMany({
+      where: { connectionId: { not: null, notIn: [target.connectionId] }, filePath: { startsWith: folder } },
+      select: { filePath: true },
+      take: 100,
+    });
+    if (rows.some((row) => isInsideFolder(row.filePath, folder))) foreign.add(folder);
+  }
+  return foreign;
+}
+
 /** Items not of this connection; spelled out because `connectionId <> x` is never true for NULL. */
 function notMine(target: WebhookTarget) {
   return { OR: [{ connectionId: null }, { connectionId: { not: target.connectionId } }] };
@@ -228,17 +257,20 @@ function withScopeNote(note: string | null, outOfScope: readonly ScopeIgnore[]):
   return note ? `${note}; ${scopeNote}` : scopeNote;
 }
 
+/** A queue input before privacy is added (see withPrivacy). */
+type WebhookInput = Omit<QueueItemInput, "private">;
+
 /**
  * Transitional: QueueItemInput's `private` is moving into upsertQueueItems, which will derive it
  * from every source. Until then a delivery never lowers it: an adopted scan item that was private
  * stays private. Spread in, so this compiles with and without the field.
  */
-function withPrivacy(target: WebhookTarget, inputs: QueueItemInput[], existing: ReadonlyMap<string, { private: boolean }>): QueueItemInput[] {
+function withPrivacy(target: WebhookTarget, inputs: WebhookInput[], existing: ReadonlyMap<string, { private: boolean }>): QueueItemInput[] {
   return inputs.map((input) => ({ ...input, ...{ private: target.private || (existing.get(input.filePath)?.private ?? false) } }));
 }
 
 /** One input per distinct safe mapped path; unsafe ones are counted, not queued. */
-async function toQueueInputs(target: WebhookTarget, candidates: readonly WebhookFile[], outOfScope: ScopeIgnore[]): Promise<{ inputs: QueueItemInput[]; note: string | null }> {
+async function toQueueInputs(target: WebhookTarget, candidates: readonly WebhookFile[], outOfScope: ScopeIgnore[]): Promise<{ inputs: WebhookInput[]; note: string | null }> {
   const byPath = new Map<string, WebhookFile>();
   for (const file of candidates) {
     const path = target.mapPath(file.path);
@@ -255,7 +287,7 @@ async function toQueueInputs(target: WebhookTarget, candidates: readonly Webhook
     // Still queued: codec stays unknown until a sync or "Fill from connection" finds it.
     else note = `Media info for ${missing.length} file(s) could not be fetched from ${target.appLabel}: ${lookup.message}`;
   }
-  const inputs = [...byPath].map(([filePath, file]): QueueItemInput => {
+  const inputs = [...byPath].map(([filePath, file]): WebhookInput => {
     const fromPayload = factsFromPayload(file);
     const fetched = looked.get(file.id);
     const facts = fetched ? { ...fetched, qualitySource: fetched.qualitySource ?? fromPayload.qualitySource } : fromPayload;

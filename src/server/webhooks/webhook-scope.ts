@@ -11,6 +11,8 @@ export type ScopeReason =
   | "held-by-another-source"
   /** Deletes matched nothing of this connection but would have matched someone else's items. */
   | "matches-another-source"
+  /** A new file inside a folder that holds another connection's files (that connection's folder). */
+  | "inside-another-source-folder"
   /** A path that is relative, not normalised (`.`, `..`, `//`), a root, or has control characters. */
   | "unsafe-path"
   /** A renamed file's new path is outside the series/movie folder the same payload names. */
@@ -57,6 +59,12 @@ export function isInsideFolder(filePath: string, folder: string): boolean {
   if (!filePath.startsWith(folder)) return false;
   const next = filePath[folder.length];
   return next === "/" || (next === "\\" && isWindowsPath(folder));
+}
+
+/** The folder a file is in (a `safeFolder`), or null for a file directly under a root. */
+export function parentFolder(filePath: string): string | null {
+  const cut = isWindowsPath(filePath) ? Math.max(filePath.lastIndexOf("/"), filePath.lastIndexOf("\\")) : filePath.lastIndexOf("/");
+  return cut <= 0 ? null : safeFolder(filePath.slice(0, cut));
 }
 
 /** Who holds a queue path: nobody, this connection, a plain scan (null), or another connection. */
