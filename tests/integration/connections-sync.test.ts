@@ -341,7 +341,7 @@ describe("connections.enrichQueue", () => {
   it("reports a broken listing with its category", async () => {
     await upsertQueueItems(
       db,
-      [{ filePath: `${uniqueRoot()}/x.mkv`, sizeBytes: 1n, codec: "unknown", codecRaw: null, width: null, height: null, bitrate: null, durationSeconds: null, qualitySource: null, source: "scan", connectionId: null, externalId: null, private: false, fileModifiedAt: null }],
+      [{ filePath: `${uniqueRoot()}/x.mkv`, sizeBytes: 1n, codec: "unknown", codecRaw: null, width: null, height: null, bitrate: null, durationSeconds: null, qualitySource: null, source: "scan", connectionId: null, externalId: null, fileModifiedAt: null }],
       { targetCodec: "h265" },
     );
     const radarr = await fake({ app: "radarr" });

@@ -2,13 +2,23 @@ import { describe, expect, test } from "vitest";
 import { addConnectionFormSchema, editConnectionFormSchema, testIdentity } from "~/components/connections/connection-form-schema";
 import { intervalSelectValue } from "~/lib/schedule-interval";
 
-const base = { appType: "radarr", name: "Radarr", baseUrl: "http://nas:7878/", pathMappings: [], syncInterval: "off", showInStats: true } as const;
+const base = {
+  appType: "radarr",
+  name: "Radarr",
+  baseUrl: "http://nas:7878/",
+  pathMappings: [],
+  syncInterval: "off",
+  showInStats: true,
+  private: false,
+  displayAlias: "",
+  tagFilter: "",
+  acknowledged: false,
+} as const;
 
 describe("connection form schema", () => {
-  test("a new connection needs a key; an edit may leave it empty to keep the stored one", () => {
-    const missing = addConnectionFormSchema.safeParse({ ...base, apiKey: "" });
-    expect(missing.success).toBe(false);
-    expect(missing.error?.issues[0]?.message).toBe("Enter the API key");
+  test("a new connection may go without a key (the app's rule decides on submit); an edit may leave it empty to keep the stored one", () => {
+    expect(addConnectionFormSchema.parse({ ...base, apiKey: "" }).apiKey).toBe("");
+    expect(addConnectionFormSchema.safeParse({ ...base, apiKey: "has a space" }).error?.issues[0]?.message).toBe("An API key is printable characters without spaces");
 
     expect(editConnectionFormSchema.parse({ ...base, apiKey: "" }).apiKey).toBeUndefined();
     expect(editConnectionFormSchema.parse({ ...base, apiKey: "   " }).apiKey).toBeUndefined();
@@ -29,6 +39,12 @@ describe("connection form schema", () => {
     expect(addConnectionFormSchema.safeParse({ ...base, apiKey: "k", syncInterval: "soon" }).success).toBe(false);
     expect(intervalSelectValue(null)).toBe("off");
     expect(intervalSelectValue(1440)).toBe("1440");
+  });
+
+  test("tag names are one comma-separated line: trimmed, deduplicated, empty parts dropped", () => {
+    expect(addConnectionFormSchema.parse({ ...base, apiKey: "k", tagFilter: " needs-encoding, 4k,,needs-encoding " }).tagFilter).toEqual(["needs-encoding", "4k"]);
+    expect(addConnectionFormSchema.parse({ ...base, apiKey: "k" }).tagFilter).toEqual([]);
+    expect(addConnectionFormSchema.safeParse({ ...base, apiKey: "k", tagFilter: "x".repeat(101) }).success).toBe(false);
   });
 
   test("path mappings must be absolute on both sides", () => {

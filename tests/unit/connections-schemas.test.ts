@@ -33,7 +33,7 @@ describe("connection inputs", () => {
     [{ appType: "lidarr" }, "appType"],
     [{ name: "" }, "name"],
     [{ name: "x".repeat(101) }, "name"],
-    [{ apiKey: "" }, "apiKey"],
+    [{ apiKey: " " }, "apiKey"],
     [{ apiKey: "has space" }, "apiKey"],
     [{ apiKey: "k".repeat(257) }, "apiKey"],
     [{ pathMappings: [{ remote: "tv", local: "/mnt/tv" }] }, "pathMappings"],

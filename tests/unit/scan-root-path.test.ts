@@ -65,6 +65,14 @@ describe("scanRootCreateInput", () => {
   it("requires an absolute path without NUL bytes", () => {
     expect(scanRootCreateInput.safeParse({ name: "a", path: "relative" }).error?.issues[0]?.message).toContain("absolute path");
     expect(scanRootCreateInput.safeParse({ name: "a", path: "/a\0b" }).error?.issues[0]?.message).toContain("NUL");
-    expect(scanRootCreateInput.parse({ name: "  Films ", path: " /media/films " })).toEqual({ name: "Films", path: "/media/films", enabled: true, externalConnectionId: null, scanIntervalMinutes: null });
+    expect(scanRootCreateInput.parse({ name: "  Films ", path: " /media/films " })).toEqual({
+      name: "Films",
+      path: "/media/films",
+      enabled: true,
+      private: false,
+      showInStats: true,
+      externalConnectionId: null,
+      scanIntervalMinutes: null,
+    });
   });
 });

@@ -2,17 +2,17 @@
 
 import { useState } from "react";
 import { toast } from "sonner";
-import { FlaskConicalIcon, HistoryIcon, PencilIcon, RefreshCwIcon, Trash2Icon, WandSparklesIcon } from "lucide-react";
+import { EyeOffIcon, FlaskConicalIcon, HistoryIcon, PencilIcon, RefreshCwIcon, Trash2Icon, WandSparklesIcon } from "lucide-react";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { Card } from "~/components/ui/card";
 import { RelativeTime } from "~/components/ui/relative-time";
 import { Spinner } from "~/components/ui/states";
 import { Switch } from "~/components/ui/switch";
-import type { AppType } from "~/lib/queue-enums";
 import { formatNumber } from "~/lib/format";
 import { intervalLabel } from "~/lib/schedule-interval";
 import { errorMessageOf } from "~/lib/trpc-error";
+import type { ConnectionAppOption } from "~/server/connections/apps";
 import { api, type RouterOutputs } from "~/trpc/react";
 import { AppIcon } from "./app-icon";
 import { appPresentation } from "./app-presentation";
@@ -21,6 +21,7 @@ import { ConnectionFormDialog } from "./connection-form-dialog";
 import { ConnectionHealthBanner } from "./connection-health-banner";
 import { SYNC_STATUS_PRESENTATION } from "./connection-labels";
 import { DeleteConnectionDialog } from "./delete-connection-dialog";
+import { PrivacySwitch } from "~/components/privacy-switch";
 import { ScanRootLink } from "./scan-root-link";
 import { SyncHistory } from "./sync-history";
 import { SyncProgress } from "./sync-progress";
@@ -29,7 +30,7 @@ import { WebhookSection } from "./webhook-section";
 
 type Connection = RouterOutputs["connections"]["list"][number];
 
-export function ConnectionCard({ connection, supportedApps, publicUrl }: { connection: Connection; supportedApps: readonly AppType[]; publicUrl: string | null }) {
+export function ConnectionCard({ connection, apps, publicUrl }: { connection: Connection; apps: readonly ConnectionAppOption[]; publicUrl: string | null }) {
   const utils = api.useUtils();
   const app = appPresentation(connection.appType);
   const [editing, setEditing] = useState(false);
@@ -52,11 +53,15 @@ export function ConnectionCard({ connection, supportedApps, publicUrl }: { conne
     }
   };
 
-  const toggle = async (field: "enabled" | "showInStats", value: boolean) => {
+  const toggle = async (field: "enabled" | "showInStats" | "private", value: boolean) => {
     try {
       await update.mutateAsync({ id: connection.id, [field]: value });
       toast.success(
-        field === "enabled" ? `${value ? "Enabled" : "Disabled"} ${connection.name}` : `${connection.name} is ${value ? "now counted" : "no longer counted"} in statistics`,
+        field === "enabled"
+          ? `${value ? "Enabled" : "Disabled"} ${connection.name}`
+          : field === "private"
+            ? `${connection.name} is now ${value ? "private: its paths are hidden" : "public: its paths are shown"}`
+            : `${connection.name} is ${value ? "now counted" : "no longer counted"} in statistics`,
       );
     } catch (error) {
       toast.error(`${connection.name} not changed`, { description: errorMessageOf(error) });
@@ -95,6 +100,11 @@ export function ConnectionCard({ connection, supportedApps, publicUrl }: { conne
               <Badge>{connection.appLabel}</Badge>
               {connection.version ? <Badge tone="primary">v{connection.version}</Badge> : null}
               {!connection.enabled ? <Badge tone="warning">Disabled</Badge> : null}
+              {connection.private ? (
+                <Badge tone="primary" title={connection.displayAlias ? `Items show as “${connection.displayAlias}”` : "Items show as [Private]"}>
+                  <EyeOffIcon className="size-3" aria-hidden /> Private
+                </Badge>
+              ) : null}
               {!connection.supported ? <Badge tone="warning">Not supported yet</Badge> : null}
             </div>
             <p className="break-all font-mono text-sm text-muted">{connection.baseUrl}</p>
@@ -108,6 +118,7 @@ export function ConnectionCard({ connection, supportedApps, publicUrl }: { conne
               Show in stats
               <Switch checked={connection.showInStats} disabled={update.isPending} onCheckedChange={(checked) => void toggle("showInStats", checked)} />
             </label>
+            <PrivacySwitch sourceName={connection.name} checked={connection.private} disabled={update.isPending} onChange={(checked) => toggle("private", checked)} />
           </div>
         </div>
 
@@ -192,7 +203,7 @@ export function ConnectionCard({ connection, supportedApps, publicUrl }: { conne
         {connection.capabilities.webhooks ? <WebhookSection connection={connection} publicUrl={publicUrl} /> : null}
       </div>
 
-      <ConnectionFormDialog mode={{ kind: "edit", connection }} open={editing} onOpenChange={setEditing} supportedApps={supportedApps} />
+      <ConnectionFormDialog mode={{ kind: "edit", connection }} open={editing} onOpenChange={setEditing} apps={apps} />
       <DeleteConnectionDialog connection={connection} open={deleting} onOpenChange={setDeleting} />
     </Card>
   );

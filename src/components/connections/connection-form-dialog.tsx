@@ -12,9 +12,10 @@ import { Field, Input, Select } from "~/components/ui/input";
 import { IntervalSelect } from "~/components/ui/interval-select";
 import { Spinner } from "~/components/ui/states";
 import { Switch } from "~/components/ui/switch";
-import { APP_TYPES, type AppType } from "~/lib/queue-enums";
+import type { AppType } from "~/lib/queue-enums";
 import { intervalSelectValue } from "~/lib/schedule-interval";
 import { errorMessageOf, fieldErrorsOf } from "~/lib/trpc-error";
+import type { ConnectionAppOption } from "~/server/connections/apps";
 import { baseUrlSchema } from "~/server/connections/connection-schemas";
 import { api, type RouterOutputs } from "~/trpc/react";
 import { appPresentation } from "./app-presentation";
@@ -28,6 +29,7 @@ import {
 import { failureCategoryLabel } from "./connection-labels";
 import { OneTimeKey } from "./one-time-key";
 import { PathMappingsEditor } from "./path-mappings-editor";
+import { PrivacyFields } from "./privacy-fields";
 import { TestResultPanel, type TestResult } from "./test-result-panel";
 import { categoryOf } from "./trpc-category";
 
@@ -43,12 +45,12 @@ export function ConnectionFormDialog({
   mode,
   open,
   onOpenChange,
-  supportedApps,
+  apps,
 }: {
   mode: ConnectionFormMode;
   open: boolean;
   onOpenChange: (open: boolean) => void;
-  supportedApps: readonly AppType[];
+  apps: readonly ConnectionAppOption[];
 }) {
   // The one-time key lives here only while the dialog is open; closing forgets it.
   const [created, setCreated] = useState<Created | null>(null);
@@ -60,7 +62,7 @@ export function ConnectionFormDialog({
   const description = created
     ? undefined
     : mode.kind === "add"
-      ? "Optimizarr reads the library of a Sonarr or Radarr to queue its files without probing them."
+      ? "Optimizarr reads the library of a Sonarr, Radarr or Stash to queue its files without probing them."
       : `${mode.connection.appLabel} at ${mode.connection.baseUrl}`;
   return (
     <Dialog open={open} onOpenChange={change}>
@@ -69,14 +71,23 @@ export function ConnectionFormDialog({
           <OneTimeKey name={created.name} apiKey={created.apiKey} onDone={() => change(false)} />
         ) : (
           // Mounted only while open, so every opening starts from fresh values and no stale test.
-          <ConnectionForm mode={mode} supportedApps={supportedApps} onCreated={setCreated} onDone={() => change(false)} />
+          <ConnectionForm mode={mode} apps={apps} onCreated={setCreated} onDone={() => change(false)} />
         )}
       </DialogContent>
     </Dialog>
   );
 }
 
-function defaultsFor(mode: ConnectionFormMode, supportedApps: readonly AppType[]): ConnectionFormInput {
+function optionOf(apps: readonly ConnectionAppOption[], appType: AppType): ConnectionAppOption {
+  return apps.find((app) => app.appType === appType) ?? { appType, apiKeyRequired: true, privateByDefault: false, capabilities: { webhooks: false, tagFilter: false } };
+}
+
+/** A new connection's privacy defaults: a private-by-default app (Stash) starts private and out of the charts. */
+function privacyDefaults(option: ConnectionAppOption) {
+  return { private: option.privateByDefault, showInStats: !option.privateByDefault, acknowledged: false };
+}
+
+function defaultsFor(mode: ConnectionFormMode, apps: readonly ConnectionAppOption[]): ConnectionFormInput {
   if (mode.kind === "edit") {
     const { connection } = mode;
     return {
@@ -87,20 +98,34 @@ function defaultsFor(mode: ConnectionFormMode, supportedApps: readonly AppType[]
       pathMappings: connection.pathMappings,
       syncInterval: intervalSelectValue(connection.syncIntervalMinutes),
       showInStats: connection.showInStats,
+      private: connection.private,
+      displayAlias: connection.displayAlias ?? "",
+      tagFilter: connection.tagFilter.join(", "),
+      acknowledged: true,
     };
   }
-  const appType = supportedApps[0] ?? "sonarr";
-  return { appType, name: appPresentation(appType).label, baseUrl: "", apiKey: "", pathMappings: [], syncInterval: "off", showInStats: true };
+  const first = apps[0] ?? optionOf(apps, "sonarr");
+  return {
+    appType: first.appType,
+    name: appPresentation(first.appType).label,
+    baseUrl: "",
+    apiKey: "",
+    pathMappings: [],
+    syncInterval: "off",
+    displayAlias: "",
+    tagFilter: "",
+    ...privacyDefaults(first),
+  };
 }
 
 function ConnectionForm({
   mode,
-  supportedApps,
+  apps,
   onCreated,
   onDone,
 }: {
   mode: ConnectionFormMode;
-  supportedApps: readonly AppType[];
+  apps: readonly ConnectionAppOption[];
   onCreated: (created: Created) => void;
   onDone: () => void;
 }) {
@@ -117,13 +142,16 @@ function ConnectionForm({
 
   const form = useForm<ConnectionFormInput, unknown, ConnectionFormOutput>({
     resolver: zodResolver(editing ? editConnectionFormSchema : addConnectionFormSchema),
-    defaultValues: defaultsFor(mode, supportedApps),
+    defaultValues: defaultsFor(mode, apps),
     mode: "onTouched",
   });
   const { register, handleSubmit, setError, setValue, getValues, formState } = form;
   const { errors, isSubmitting } = formState;
   const [appType, baseUrl, apiKey] = useWatch({ control: form.control, name: ["appType", "baseUrl", "apiKey"] });
   const app = appPresentation(appType);
+  const option = optionOf(apps, appType);
+  // Adding a private-by-default app needs the warning read first; until then privacy stays locked on.
+  const needsAcknowledgement = !editing && option.privateByDefault;
 
   const identity = testIdentity({ appType, baseUrl, apiKey, trustedCertSha256: trustedCert });
   const normalisedUrl = baseUrlSchema.safeParse(baseUrl);
@@ -173,17 +201,26 @@ function ConnectionForm({
     // Follow the app in the name while it is still the default one.
     const name = getValues("name").trim();
     if (name === "" || name === appPresentation(appType).label) setValue("name", appPresentation(next).label, { shouldValidate: true });
+    const defaults = privacyDefaults(optionOf(apps, next));
+    for (const field of ["private", "showInStats", "acknowledged"] as const) setValue(field, defaults[field]);
   };
 
   const onSubmit = handleSubmit(async (values) => {
     if (!canSave) return;
     setFormError(null);
+    if (needsAcknowledgement && !values.acknowledged) {
+      setError("acknowledged", { type: "required", message: `Confirm you have read this before connecting ${app.label}` }, { shouldFocus: true });
+      return;
+    }
     const settings = {
       name: values.name,
       baseUrl: values.baseUrl,
       pathMappings: values.pathMappings,
       syncIntervalMinutes: values.syncInterval,
       showInStats: values.showInStats,
+      private: values.private,
+      displayAlias: values.displayAlias === "" ? null : values.displayAlias,
+      ...(option.capabilities.tagFilter ? { tagFilter: values.tagFilter } : {}),
       trustedCertSha256: trustedCert,
     };
     try {
@@ -193,15 +230,24 @@ function ConnectionForm({
         toast.success(`Saved ${values.name}`);
         onDone();
       } else {
-        if (!values.apiKey) return;
-        const result = await client.connections.create.mutate({ ...settings, appType: values.appType, apiKey: values.apiKey });
+        if (!values.apiKey && option.apiKeyRequired) {
+          setError("apiKey", { type: "required", message: "Enter the API key" }, { shouldFocus: true });
+          return;
+        }
+        const result = await client.connections.create.mutate({ ...settings, appType: values.appType, apiKey: values.apiKey ?? "" });
         await utils.connections.list.invalidate();
-        onCreated({ name: result.connection.name, apiKey: result.apiKey });
+        if (result.apiKey) {
+          onCreated({ name: result.connection.name, apiKey: result.apiKey });
+        } else {
+          // No key (a Stash without a login): nothing to show once.
+          toast.success(`Added ${result.connection.name}`);
+          onDone();
+        }
       }
     } catch (error) {
       const fields = fieldErrorsOf(error);
       let placed = false;
-      for (const field of ["name", "baseUrl", "apiKey", "appType"] as const) {
+      for (const field of ["name", "baseUrl", "apiKey", "appType", "displayAlias", "tagFilter"] as const) {
         if (fields[field]) {
           setError(field, { type: "server", message: fields[field] }, { shouldFocus: !placed });
           placed = true;
@@ -211,23 +257,18 @@ function ConnectionForm({
     }
   });
 
-  const [intervalValue, showInStats] = useWatch({ control: form.control, name: ["syncInterval", "showInStats"] });
+  const [intervalValue, showInStats, isPrivate, acknowledged] = useWatch({ control: form.control, name: ["syncInterval", "showInStats", "private", "acknowledged"] });
 
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-5" noValidate>
       <div className="grid gap-4 sm:grid-cols-[10rem_1fr]">
         <Field label="App" htmlFor="connection-app" error={errors.appType?.message}>
           <Select id="connection-app" disabled={!!editing} {...register("appType", { onChange: (event: React.ChangeEvent<HTMLSelectElement>) => changeApp(event.target.value as AppType) })}>
-            {APP_TYPES.map((type) => {
-              const supported = supportedApps.includes(type);
-              // A saved connection's app shows even if it isn't supported any more; new ones only the supported.
-              return (
-                <option key={type} value={type} disabled={!supported && editing?.appType !== type}>
-                  {appPresentation(type).label}
-                  {supported ? "" : " (coming soon)"}
-                </option>
-              );
-            })}
+            {apps.map(({ appType: type }) => (
+              <option key={type} value={type}>
+                {appPresentation(type).label}
+              </option>
+            ))}
           </Select>
         </Field>
         <Field label="Name" htmlFor="connection-name" error={errors.name?.message}>
@@ -262,14 +303,20 @@ function ConnectionForm({
         label="API key"
         htmlFor="connection-api-key"
         error={errors.apiKey?.message}
-        hint={editing ? `Leave empty to keep the current key (${editing.apiKeyMasked}). Find it in ${app.apiKeyHint}.` : `Find it in ${app.apiKeyHint}`}
+        hint={
+          editing
+            ? `Leave empty to keep the current key (${editing.apiKeyMasked}). Find it in ${app.apiKeyHint}.`
+            : option.apiKeyRequired
+              ? `Find it in ${app.apiKeyHint}`
+              : `Leave empty if ${app.label} has no login; otherwise find it in ${app.apiKeyHint}`
+        }
       >
         <div className="relative">
           <Input
             id="connection-api-key"
             type={showKey ? "text" : "password"}
             className="pr-10 font-mono"
-            placeholder={editing ? editing.apiKeyMasked : "32 characters"}
+            placeholder={editing ? editing.apiKeyMasked : option.apiKeyRequired ? "32 characters" : "Optional"}
             autoComplete="off"
             spellCheck={false}
             autoFocus={!!editing?.needsApiKey}
@@ -309,6 +356,27 @@ function ConnectionForm({
       ) : null}
 
       <PathMappingsEditor form={form} appLabel={app.label} />
+
+      {option.capabilities.tagFilter ? (
+        <Field
+          label="Only scenes tagged"
+          htmlFor="connection-tag-filter"
+          error={errors.tagFilter?.message}
+          hint={`Tag names in ${app.label}, separated by commas. Empty syncs every scene.`}
+        >
+          <Input id="connection-tag-filter" placeholder="needs-encoding" autoComplete="off" spellCheck={false} {...register("tagFilter")} />
+        </Field>
+      ) : null}
+
+      <PrivacyFields
+        form={form}
+        appLabel={app.label}
+        isPrivate={isPrivate}
+        needsAcknowledgement={needsAcknowledgement}
+        acknowledged={acknowledged}
+        acknowledgementError={errors.acknowledged?.message}
+        aliasError={errors.displayAlias?.message}
+      />
 
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Automatic sync" htmlFor="connection-sync-interval" hint="A scheduled sync adds new files and updates changed ones.">

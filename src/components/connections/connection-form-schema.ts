@@ -18,6 +18,12 @@ const optionalApiKey = z
   })
   .transform((value) => (value === "" ? undefined : value));
 
+/** "needs-encoding, 4k" → ["needs-encoding", "4k"]: tag names typed as one comma-separated line. */
+const tagFilterField = z
+  .string()
+  .transform((value) => [...new Set(value.split(",").map((tag) => tag.trim()).filter((tag) => tag !== ""))])
+  .pipe(z.array(z.string().max(100, "A tag name is at most 100 characters")).max(50, "At most 50 tags"));
+
 const common = {
   appType: appTypeSchema,
   name: connectionNameSchema,
@@ -25,9 +31,15 @@ const common = {
   pathMappings: pathMappingsSchema,
   syncInterval: intervalSelectField,
   showInStats: z.boolean(),
+  private: z.boolean(),
+  displayAlias: z.string().trim().max(100, "At most 100 characters"),
+  tagFilter: tagFilterField,
+  /** Ticked the privacy warning (required to add an app that is private by default). */
+  acknowledged: z.boolean(),
 };
 
-export const addConnectionFormSchema = z.object({ ...common, apiKey: apiKeySchema });
+/** Empty is allowed here: whether this app needs a key is the app's rule, checked on submit and by the server. */
+export const addConnectionFormSchema = z.object({ ...common, apiKey: z.union([z.literal(""), apiKeySchema]) });
 export const editConnectionFormSchema = z.object({ ...common, apiKey: optionalApiKey });
 
 export type ConnectionFormInput = z.input<typeof editConnectionFormSchema>;

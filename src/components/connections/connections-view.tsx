@@ -4,7 +4,7 @@ import { useState } from "react";
 import { PlusIcon } from "lucide-react";
 import { Button } from "~/components/ui/button";
 import { EmptyState, ErrorState, LoadingState, PageHeader } from "~/components/ui/states";
-import type { AppType } from "~/lib/queue-enums";
+import type { ConnectionAppOption } from "~/server/connections/apps";
 import { errorMessageOf } from "~/lib/trpc-error";
 import { api } from "~/trpc/react";
 import { ConnectionCard } from "./connection-card";
@@ -12,8 +12,8 @@ import { ConnectionFormDialog } from "./connection-form-dialog";
 
 const SCHEDULED_REFRESH_MS = 30_000;
 
-/** Settings → Connections: a card per Sonarr/Radarr, and the Add connection dialog. */
-export function ConnectionsView({ supportedApps }: { supportedApps: readonly AppType[] }) {
+/** Settings → Connections: a card per Sonarr/Radarr/Stash, and the Add connection dialog. */
+export function ConnectionsView({ apps }: { apps: readonly ConnectionAppOption[] }) {
   // Refreshed now and then while a sync is scheduled, so a card picks up a run the schedule started.
   const connections = api.connections.list.useQuery(undefined, {
     refetchInterval: (query) => (query.state.data?.some((connection) => connection.nextSyncAt !== null) ? SCHEDULED_REFRESH_MS : false),
@@ -33,13 +33,13 @@ export function ConnectionsView({ supportedApps }: { supportedApps: readonly App
           </Button>
         }
       />
-      <ConnectionFormDialog mode={{ kind: "add" }} open={adding} onOpenChange={setAdding} supportedApps={supportedApps} />
+      <ConnectionFormDialog mode={{ kind: "add" }} open={adding} onOpenChange={setAdding} apps={apps} />
       {connections.isPending ? (
         <LoadingState label="Loading connections…" />
       ) : connections.isError ? (
         <ErrorState message={errorMessageOf(connections.error)} onRetry={() => void connections.refetch()} />
       ) : connections.data.length === 0 ? (
-        <EmptyState title="No connections yet — add Sonarr or Radarr so Optimizarr can queue files without probing them.">
+        <EmptyState title="No connections yet — add Sonarr, Radarr or Stash so Optimizarr can queue files without probing them.">
           <p>They already know the codec, resolution and size of every file. With a webhook, new imports reach the queue within seconds.</p>
           <Button variant="primary" size="sm" className="mt-4" onClick={() => setAdding(true)}>
             <PlusIcon /> Add connection
@@ -49,7 +49,7 @@ export function ConnectionsView({ supportedApps }: { supportedApps: readonly App
         <ul className="flex flex-col gap-4" aria-label="Connections">
           {connections.data.map((connection) => (
             <li key={connection.id}>
-              <ConnectionCard connection={connection} supportedApps={supportedApps} publicUrl={settings.data?.publicUrl ?? null} />
+              <ConnectionCard connection={connection} apps={apps} publicUrl={settings.data?.publicUrl ?? null} />
             </li>
           ))}
         </ul>

@@ -22,6 +22,8 @@ export interface AppDefinition {
   capabilities: {
     /** The app can push imports to Optimizarr (a "Webhook" connection in Sonarr/Radarr). */
     webhooks: boolean;
+    /** Syncs can be limited to items carrying some tags (Stash). */
+    tagFilter: boolean;
   };
   /** Default `private` for new connections (Stash libraries are private by default). */
   privateByDefault: boolean;
@@ -35,7 +37,7 @@ export const CONNECTION_APPS = {
     apiKeyHint: "Sonarr → Settings → General",
     apiKeyHeader: "X-Api-Key",
     apiKeyRequired: true,
-    capabilities: { webhooks: true },
+    capabilities: { webhooks: true, tagFilter: false },
     privateByDefault: false,
     queueSource: "sonarr",
     createClient: createSonarrClient,
@@ -45,7 +47,7 @@ export const CONNECTION_APPS = {
     apiKeyHint: "Radarr → Settings → General",
     apiKeyHeader: "X-Api-Key",
     apiKeyRequired: true,
-    capabilities: { webhooks: true },
+    capabilities: { webhooks: true, tagFilter: false },
     privateByDefault: false,
     queueSource: "radarr",
     createClient: createRadarrClient,
@@ -56,7 +58,7 @@ export const CONNECTION_APPS = {
     // @see https://github.com/stashapp/stash/blob/develop/pkg/session/session.go (ApiKeyHeader)
     apiKeyHeader: "ApiKey",
     apiKeyRequired: false,
-    capabilities: { webhooks: false },
+    capabilities: { webhooks: false, tagFilter: true },
     privateByDefault: true,
     queueSource: "stash",
     createClient: createStashClient,
@@ -76,4 +78,19 @@ export function createConnectionClient(appType: AppType, options: ConnectionClie
 /** Every app type has a client now; kept for the callers that still ask (sync start, scheduler, page). */
 export function isAppSupported(appType: AppType): boolean {
   return appType in CONNECTION_APPS;
+}
+
+/** What the Add/Edit form needs to know about each app; the page hands it to the browser. */
+export interface ConnectionAppOption {
+  appType: AppType;
+  apiKeyRequired: boolean;
+  privateByDefault: boolean;
+  capabilities: AppDefinition["capabilities"];
+}
+
+export function connectionAppOptions(): ConnectionAppOption[] {
+  return (Object.keys(CONNECTION_APPS) as AppType[]).map((appType) => {
+    const { apiKeyRequired, privateByDefault, capabilities } = appDefinition(appType);
+    return { appType, apiKeyRequired, privateByDefault, capabilities };
+  });
 }

@@ -145,8 +145,16 @@ export async function testConnection(db: Database, input: TestConnectionInput): 
   return result;
 }
 
+/** A tag filter the app cannot apply would silently sync everything: refused, naming the field. */
+function assertTagFilterAllowed(appType: AppType, tagFilter: readonly string[] | undefined): void {
+  if (tagFilter && tagFilter.length > 0 && !appDefinition(appType).capabilities.tagFilter) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: `tagFilter: ${appDefinition(appType).label} connections have no tag filter` });
+  }
+}
+
 /** Tests first and saves only a connection that answered; the one response that carries the full key. */
 export async function createConnection(db: Database, input: CreateConnectionInput): Promise<{ connection: ConnectionDto; apiKey: string }> {
+  assertTagFilterAllowed(input.appType, input.tagFilter);
   const trustedCertSha256 = input.trustedCertSha256 ?? null;
   const result = await runTest(input.appType, input.baseUrl, input.apiKey, trustedCertSha256);
   if (!result.ok) throw badRequest(result);
@@ -159,7 +167,8 @@ export async function createConnection(db: Database, input: CreateConnectionInpu
       baseUrl: input.baseUrl,
       ...sealApiKey(input.apiKey),
       enabled: input.enabled ?? true,
-      showInStats: input.showInStats ?? true,
+      // A private-by-default library (Stash) stays out of the charts until the admin says otherwise.
+      showInStats: input.showInStats ?? !app.privateByDefault,
       private: input.private ?? app.privateByDefault,
       displayAlias: input.displayAlias ?? null,
       tagFilter: input.tagFilter ?? [],
@@ -184,6 +193,7 @@ export async function createConnection(db: Database, input: CreateConnectionInpu
 export async function updateConnection(db: Database, input: UpdateConnectionInput): Promise<ConnectionDto> {
   const row = await loadRow(db, input.id);
   const appType = row.appType as AppType;
+  assertTagFilterAllowed(appType, input.tagFilter);
   const baseUrl = input.baseUrl ?? row.baseUrl;
   const trustedCertSha256 = input.trustedCertSha256 !== undefined ? input.trustedCertSha256 : row.trustedCertSha256;
   const needsTest = baseUrl !== row.baseUrl || input.apiKey !== undefined || trustedCertSha256 !== row.trustedCertSha256;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { CircleAlertIcon, CircleCheckIcon, ClockIcon, LockIcon, PencilIcon, PlugIcon, RefreshCwIcon, Trash2Icon } from "lucide-react";
+import { CircleAlertIcon, CircleCheckIcon, ClockIcon, EyeOffIcon, LockIcon, PencilIcon, PlugIcon, RefreshCwIcon, Trash2Icon } from "lucide-react";
 import { toast } from "sonner";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
@@ -9,6 +9,7 @@ import { Card } from "~/components/ui/card";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { Spinner } from "~/components/ui/states";
 import { Switch } from "~/components/ui/switch";
+import { PrivacySwitch } from "~/components/privacy-switch";
 import { RelativeTime } from "~/components/ui/relative-time";
 import { formatNumber } from "~/lib/format";
 import { intervalLabel } from "~/lib/schedule-interval";
@@ -74,6 +75,16 @@ export function ScanRootCard({ root }: { root: ScanRoot }) {
     }
   };
 
+  const setPrivate = async (next: boolean) => {
+    try {
+      await update.mutateAsync({ id: root.id, private: next });
+      await utils.scanRoots.list.invalidate();
+      toast.success(`"${root.name}" is now ${next ? "private: its paths are hidden" : "public"}`);
+    } catch (error) {
+      toast.error(errorMessageOf(error));
+    }
+  };
+
   const setEnabled = async (enabled: boolean) => {
     try {
       await update.mutateAsync({ id: root.id, enabled });
@@ -104,6 +115,11 @@ export function ScanRootCard({ root }: { root: ScanRoot }) {
               {root.name}
             </h2>
             {!root.enabled ? <Badge>Disabled</Badge> : null}
+            {root.private ? (
+              <Badge tone="primary" title="Paths and file names are hidden">
+                <EyeOffIcon className="size-3" aria-hidden /> Private
+              </Badge>
+            ) : null}
             {root.externalConnection ? (
               <Badge tone="primary" title="Linked connection">
                 <PlugIcon className="size-3" /> {root.externalConnection.name}
@@ -112,7 +128,8 @@ export function ScanRootCard({ root }: { root: ScanRoot }) {
           </div>
           {root.pathHidden ? (
             <p className="flex items-center gap-1.5 text-sm text-muted">
-              <LockIcon className="size-3.5" /> {root.path} <span className="text-xs">(path hidden: private connection)</span>
+              <LockIcon className="size-3.5" /> {root.path}{" "}
+              <span className="text-xs">(path hidden: {root.private ? "private folder" : "private connection"})</span>
             </p>
           ) : (
             <p className="break-all font-mono text-sm text-muted">{root.path}</p>
@@ -134,10 +151,13 @@ export function ScanRootCard({ root }: { root: ScanRoot }) {
           ) : null}
         </div>
         <div className="flex shrink-0 items-center gap-2">
-          <label className="mr-2 flex items-center gap-2 text-sm text-muted">
-            <Switch checked={root.enabled} disabled={update.isPending} onCheckedChange={(checked) => void setEnabled(checked)} />
-            Enabled
-          </label>
+          <div className="mr-2 flex flex-col items-end gap-1 text-sm text-muted">
+            <label className="flex items-center gap-2">
+              Enabled
+              <Switch checked={root.enabled} disabled={update.isPending} onCheckedChange={(checked) => void setEnabled(checked)} />
+            </label>
+            <PrivacySwitch sourceName={root.name} checked={root.private} disabled={update.isPending} onChange={setPrivate} />
+          </div>
           <Button size="sm" variant="primary" onClick={() => void startScan()} disabled={!root.enabled || running || scan.isPending} title={root.enabled ? undefined : "Enable this root to scan it"}>
             {running || scan.isPending ? <Spinner /> : <RefreshCwIcon />}
             {running ? "Scanning…" : "Scan"}

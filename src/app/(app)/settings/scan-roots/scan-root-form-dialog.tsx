@@ -11,6 +11,7 @@ import { FormError } from "~/components/ui/form-error";
 import { Field, Input } from "~/components/ui/input";
 import { IntervalSelect } from "~/components/ui/interval-select";
 import { Spinner } from "~/components/ui/states";
+import { Switch } from "~/components/ui/switch";
 import { intervalSelectField, intervalSelectValue } from "~/lib/schedule-interval";
 import { errorMessageOf, fieldErrorsOf } from "~/lib/trpc-error";
 import { scanRootNameSchema, scanRootPathSchema, SCAN_ROOT_NAME_MAX, SCAN_ROOT_PATH_MAX } from "~/server/scan/scan-root-input";
@@ -20,16 +21,22 @@ type ScanRoot = RouterOutputs["scanRoots"]["list"][number];
 export type ScanRootFormMode = { kind: "add" } | { kind: "edit"; root: ScanRoot };
 
 // Same rules as the server's input schema; the server re-validates and also checks the folder itself.
-const formSchema = z.object({ name: scanRootNameSchema, path: scanRootPathSchema, scanInterval: intervalSelectField });
-// A private connection's root has its path hidden: the form keeps the name editable only.
+const formSchema = z.object({ name: scanRootNameSchema, path: scanRootPathSchema, scanInterval: intervalSelectField, private: z.boolean(), showInStats: z.boolean() });
+// A private root (or a private connection's) has its path hidden: the path cannot be edited while it is.
 const hiddenPathFormSchema = formSchema.extend({ path: z.string() });
 type FormInput = z.input<typeof formSchema>;
 type FormOutput = z.output<typeof formSchema>;
 
 function defaultsFor(mode: ScanRootFormMode): FormInput {
-  if (mode.kind === "add") return { name: "", path: "", scanInterval: "off" };
+  if (mode.kind === "add") return { name: "", path: "", scanInterval: "off", private: false, showInStats: true };
   const { root } = mode;
-  return { name: root.name, path: root.pathHidden ? "" : root.path, scanInterval: intervalSelectValue(root.scanIntervalMinutes) };
+  return {
+    name: root.name,
+    path: root.pathHidden ? "" : root.path,
+    scanInterval: intervalSelectValue(root.scanIntervalMinutes),
+    private: root.private,
+    showInStats: root.showInStats,
+  };
 }
 
 export function ScanRootFormDialog({ mode, open, onOpenChange }: { mode: ScanRootFormMode; open: boolean; onOpenChange: (open: boolean) => void }) {
@@ -52,7 +59,7 @@ function ScanRootForm({ mode, onDone }: { mode: ScanRootFormMode; onDone: () => 
   const create = api.scanRoots.create.useMutation();
   const update = api.scanRoots.update.useMutation();
   const [formError, setFormError] = useState<string | null>(null);
-  const { register, handleSubmit, setError, formState, control } = useForm<FormInput, unknown, FormOutput>({
+  const { register, handleSubmit, setError, setValue, formState, control } = useForm<FormInput, unknown, FormOutput>({
     resolver: zodResolver(pathHidden ? hiddenPathFormSchema : formSchema),
     defaultValues: defaultsFor(mode),
   });
@@ -72,10 +79,23 @@ function ScanRootForm({ mode, onDone }: { mode: ScanRootFormMode; onDone: () => 
     setFormError(null);
     try {
       if (mode.kind === "add") {
-        const created = await create.mutateAsync({ name: values.name, path: values.path, scanIntervalMinutes: values.scanInterval });
+        const created = await create.mutateAsync({
+          name: values.name,
+          path: values.path,
+          scanIntervalMinutes: values.scanInterval,
+          private: values.private,
+          showInStats: values.showInStats,
+        });
         toast.success(`Added scan root "${created.name}"`, { action: { label: "Scan now", onClick: () => void startScan(created.id) } });
       } else {
-        await update.mutateAsync({ id: mode.root.id, name: values.name, scanIntervalMinutes: values.scanInterval, ...(pathHidden ? {} : { path: values.path }) });
+        await update.mutateAsync({
+          id: mode.root.id,
+          name: values.name,
+          scanIntervalMinutes: values.scanInterval,
+          private: values.private,
+          showInStats: values.showInStats,
+          ...(pathHidden ? {} : { path: values.path }),
+        });
         toast.success(`Saved scan root "${values.name}"`);
       }
       await utils.scanRoots.list.invalidate();
@@ -95,7 +115,7 @@ function ScanRootForm({ mode, onDone }: { mode: ScanRootFormMode; onDone: () => 
   });
 
   const { errors, isSubmitting } = formState;
-  const scanInterval = useWatch({ control, name: "scanInterval" });
+  const [scanInterval, isPrivate, showInStats] = useWatch({ control, name: ["scanInterval", "private", "showInStats"] });
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
       <Field label="Name" htmlFor="scan-root-name" error={errors.name?.message}>
@@ -116,7 +136,7 @@ function ScanRootForm({ mode, onDone }: { mode: ScanRootFormMode; onDone: () => 
         error={errors.path?.message}
         hint={
           pathHidden
-            ? "Hidden because this folder belongs to a private connection; it cannot be changed here."
+            ? "Hidden because this folder is private; make it public to change it."
             : "Absolute path as Optimizarr sees it, e.g. /media/movies (inside Docker, the container's path)."
         }
       >
@@ -136,6 +156,22 @@ function ScanRootForm({ mode, onDone }: { mode: ScanRootFormMode; onDone: () => 
       <Field label="Automatic rescan" htmlFor="scan-root-interval" error={errors.scanInterval?.message} hint="A rescan adds new and changed files and marks files deleted from disk as removed.">
         <IntervalSelect id="scan-root-interval" value={scanInterval} {...register("scanInterval")} />
       </Field>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <div className="flex flex-col gap-1">
+          <label className="flex items-center gap-2 text-sm font-medium">
+            <Switch checked={isPrivate} onCheckedChange={(checked) => setValue("private", checked, { shouldDirty: true })} />
+            Private
+          </label>
+          <p className="text-xs text-muted">Hide this folder&apos;s paths and file names everywhere.</p>
+        </div>
+        <div className="flex flex-col gap-1">
+          <label className="flex items-center gap-2 text-sm font-medium">
+            <Switch checked={showInStats} onCheckedChange={(checked) => setValue("showInStats", checked, { shouldDirty: true })} />
+            Show in stats
+          </label>
+          <p className="text-xs text-muted">Count these files on the Statistics page.</p>
+        </div>
+      </div>
       {formError ? (
         <FormError className="text-danger">{formError}</FormError>
       ) : null}
