@@ -4,8 +4,8 @@
  * (everything unchanged).
  *
  * Measures wall time, files per second and peak RSS of the syncing process (the fake runs in a
- * process of its own; its GraphQL execution is not ours to time). The floor is the RSS after the
- * server modules load, before any sync. Target: 100k scenes well under a minute, memory flat.
+ * process of its own; its GraphQL execution is not ours to time). The baseline is the RSS once the
+ * server modules are loaded, before the first request, measured where sync.bench.ts measures its own. Target: 100k scenes well under a minute, memory flat.
  *
  *   npx tsx bench/stash-sync.bench.ts
  *   npm run bench   (all benches)
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   const label = `Stash ${SCENES.toLocaleString("en")} scenes`;
   const rows: string[][] = [["library", "run", "files", "wall", "files/s", "added", "unchanged", "peak RSS", "peak heap"]];
   try {
+    const baseline = process.memoryUsage().rss;
     const { connection } = await createConnection(db, {
       name: label,
       appType: "stash",
@@ -48,7 +49,6 @@ async function main(): Promise<void> {
       apiKey: fake.info.apiKey,
       pathMappings: [{ remote: "/data", local: "/mnt/media/stash" }],
     });
-    const floor = process.memoryUsage().rss;
     for (const runLabel of ["first", "again"]) {
       const { result: run, ms, peakRssBytes, peakHeapBytes } = await measure(() => syncOnce(connection.id));
       rows.push([
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       ]);
     }
     const total = await db.queueItem.count();
-    console.log(`\nstash-sync.bench — floor RSS ${mib(floor)}, ${total.toLocaleString("en")} queue items written\n`);
+    console.log(`\nstash-sync.bench — baseline RSS ${mib(baseline)}, ${total.toLocaleString("en")} queue items written\n`);
     printTable(rows);
   } finally {
     fake.stop();
