@@ -15,9 +15,7 @@ async function deliveriesOf(connectionId: number) {
 }
 
 function queued(overrides: Partial<QueueItemInput> & { filePath: string }): QueueItemInput {
-  // `private` is spread in: it is leaving QueueItemInput (privacy is derived in the queue writer).
   return {
-    ...{ private: false },
     sizeBytes: 6_000_000_000n, codec: "h264", codecRaw: "h264", width: 1920, height: 1080, bitrate: 9_000_000, durationSeconds: 7200,
     qualitySource: "webdl", source: "radarr", connectionId: null, externalId: null, fileModifiedAt: null, ...overrides,
   };

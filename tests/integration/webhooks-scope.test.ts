@@ -42,10 +42,9 @@ interface Connections {
 
 let c: Connections;
 
-function item(overrides: Partial<QueueItemInput> & { filePath: string; private?: boolean }): QueueItemInput {
+/** B's items are private because B is: the queue writer derives it. */
+function item(overrides: Partial<QueueItemInput> & { filePath: string }): QueueItemInput {
   return {
-    // `private` is spread in: it is leaving QueueItemInput (privacy is derived in the queue writer).
-    ...{ private: overrides.private ?? false },
     sizeBytes: 3_000_000_000n, codec: "h264", codecRaw: "h264", width: 1920, height: 1080, bitrate: 8_000_000, durationSeconds: 2700,
     qualitySource: "webdl", source: "sonarr", connectionId: null, externalId: null, fileModifiedAt: null, ...overrides,
   };
@@ -64,9 +63,9 @@ beforeEach(async () => {
   await upsertQueueItems(
     db,
     [
-      item({ filePath: B_EPISODE.path, connectionId: c.sonarrB.id, externalId: `episodeFile:${B_EPISODE.id}`, private: true }),
-      item({ filePath: B_EPISODE_2.path, connectionId: c.sonarrB.id, externalId: `episodeFile:${B_EPISODE_2.id}`, private: true }),
-      item({ filePath: B_MOVIE.path, source: "radarr", connectionId: c.radarrB.id, externalId: `movieFile:${B_MOVIE.id}`, private: true }),
+      item({ filePath: B_EPISODE.path, connectionId: c.sonarrB.id, externalId: `episodeFile:${B_EPISODE.id}` }),
+      item({ filePath: B_EPISODE_2.path, connectionId: c.sonarrB.id, externalId: `episodeFile:${B_EPISODE_2.id}` }),
+      item({ filePath: B_MOVIE.path, source: "radarr", connectionId: c.radarrB.id, externalId: `movieFile:${B_MOVIE.id}` }),
       item({ filePath: A_EPISODE.local, connectionId: c.sonarrA.id, externalId: `episodeFile:${A_EPISODE.id}` }),
       item({ filePath: A_SIBLING.local, connectionId: c.sonarrA.id, externalId: `episodeFile:${A_SIBLING.id}` }),
       item({ filePath: A_MOVIE.local, source: "radarr", connectionId: c.radarrA.id, externalId: `movieFile:${A_MOVIE.id}` }),

@@ -88,7 +88,7 @@ async function applyImport(db: Database, target: WebhookTarget, files: WebhookFi
   const existing = await findQueueItemsByPath(db, inputs.map((input) => input.filePath));
   const notOthers = inputs.filter((input) => holderOf(existing.get(input.filePath), target.connectionId) !== "other");
   noteIgnored(outOfScope, "held-by-another-source", inputs.length - notOthers.length);
-  const isNew = (input: WebhookInput) => holderOf(existing.get(input.filePath), target.connectionId) !== "self";
+  const isNew = (input: QueueItemInput) => holderOf(existing.get(input.filePath), target.connectionId) !== "self";
   const foreign = await foreignFolders(db, target, notOthers.filter(isNew).map((input) => input.filePath));
   const allowed = notOthers.filter((input) => !isNew(input) || !foreign.has(parentFolder(input.filePath) ?? ""));
   noteIgnored(outOfScope, "inside-another-source-folder", notOthers.length - allowed.length);
@@ -96,7 +96,7 @@ async function applyImport(db: Database, target: WebhookTarget, files: WebhookFi
   // An upgrade may import the new file under the old name: never mark the file we are adding.
   const removed = await markRemoved(db, target, replaced, `Replaced by an upgrade in ${target.appLabel}`, newPaths, outOfScope);
   // One call → one transaction, so a season pack from "On Import Complete" lands at once.
-  await upsertQueueItems(db, withPrivacy(target, allowed, existing), { targetCodec: target.targetCodec });
+  await upsertQueueItems(db, allowed, { targetCodec: target.targetCodec });
   return { outcome: "accepted", itemsAffected: inputs.length + removed, note: withScopeNote(note, outOfScope), outOfScope };
 }
 
@@ -147,7 +147,7 @@ async function applyRename(db: Database, target: WebhookTarget, folderPath: stri
   const existing = await findQueueItemsByPath(db, inputs.map((input) => input.filePath));
   const allowed = inputs.filter((input) => ["none", "self"].includes(holderOf(existing.get(input.filePath), target.connectionId)));
   noteIgnored(outOfScope, "held-by-another-source", inputs.length - allowed.length);
-  await upsertQueueItems(db, withPrivacy(target, allowed, existing), { targetCodec: target.targetCodec });
+  await upsertQueueItems(db, allowed, { targetCodec: target.targetCodec });
   // Counted before any check that depends on what others hold, so the answer never depends on it.
   const named = new Set(safe.map((file) => target.mapPath(file.path))).size;
   return { outcome: "accepted", itemsAffected: named, note: withScopeNote(note, outOfScope), outOfScope };
@@ -257,20 +257,8 @@ function withScopeNote(note: string | null, outOfScope: readonly ScopeIgnore[]):
   return note ? `${note}; ${scopeNote}` : scopeNote;
 }
 
-/** A queue input before privacy is added (see withPrivacy). */
-type WebhookInput = Omit<QueueItemInput, "private">;
-
-/**
- * Transitional: QueueItemInput's `private` is moving into upsertQueueItems, which will derive it
- * from every source. Until then a delivery never lowers it: an adopted scan item that was private
- * stays private. Spread in, so this compiles with and without the field.
- */
-function withPrivacy(target: WebhookTarget, inputs: WebhookInput[], existing: ReadonlyMap<string, { private: boolean }>): QueueItemInput[] {
-  return inputs.map((input) => ({ ...input, ...{ private: target.private || (existing.get(input.filePath)?.private ?? false) } }));
-}
-
 /** One input per distinct safe mapped path; unsafe ones are counted, not queued. */
-async function toQueueInputs(target: WebhookTarget, candidates: readonly WebhookFile[], outOfScope: ScopeIgnore[]): Promise<{ inputs: WebhookInput[]; note: string | null }> {
+async function toQueueInputs(target: WebhookTarget, candidates: readonly WebhookFile[], outOfScope: ScopeIgnore[]): Promise<{ inputs: QueueItemInput[]; note: string | null }> {
   const byPath = new Map<string, WebhookFile>();
   for (const file of candidates) {
     const path = target.mapPath(file.path);
@@ -287,7 +275,7 @@ async function toQueueInputs(target: WebhookTarget, candidates: readonly Webhook
     // Still queued: codec stays unknown until a sync or "Fill from connection" finds it.
     else note = `Media info for ${missing.length} file(s) could not be fetched from ${target.appLabel}: ${lookup.message}`;
   }
-  const inputs = [...byPath].map(([filePath, file]): WebhookInput => {
+  const inputs = [...byPath].map(([filePath, file]): QueueItemInput => {
     const fromPayload = factsFromPayload(file);
     const fetched = looked.get(file.id);
     const facts = fetched ? { ...fetched, qualitySource: fetched.qualitySource ?? fromPayload.qualitySource } : fromPayload;
