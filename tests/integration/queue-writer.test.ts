@@ -57,4 +57,18 @@ describe("upsertQueueItems", () => {
     expect(await db.queueItem.count({ where: { filePath: { startsWith: "/bulk/" }, private: true } })).toBe(2000);
     expect(await db.queueItem.count({ where: { filePath: { startsWith: "/bulk/private " }, private: false } })).toBe(3000);
   });
+
+  it("with keepOtherConnectionsItems, never hands another connection's row over", async () => {
+    const [a, b] = await Promise.all(
+      ["A", "B"].map((name) => db.externalConnection.create({ data: { name, appType: "sonarr", baseUrl: "http://127.0.0.1:9", apiKeyEncrypted: "x", apiKeyLast4: "x" } })),
+    );
+    await upsertQueueItems(db, [item({ filePath: "/owned/b.mkv", source: "sonarr", connectionId: b!.id, externalId: "episodeFile:1" })], { targetCodec: "h265" });
+
+    const claim = item({ filePath: "/owned/b.mkv", sizeBytes: 7n, source: "webhook", connectionId: a!.id, externalId: "episodeFile:9" });
+    expect(await upsertQueueItems(db, [claim], { targetCodec: "h265", keepOtherConnectionsItems: true })).toEqual({ added: 0, updated: 0, unchanged: 1, skipped: 0 });
+    expect(await db.queueItem.findUniqueOrThrow({ where: { filePath: "/owned/b.mkv" } })).toMatchObject({ connectionId: b!.id, sizeBytes: 1_000_000_000n });
+    // Without the option (a sync that owns the file now), the row moves: the control.
+    await upsertQueueItems(db, [claim], { targetCodec: "h265" });
+    expect(await db.queueItem.findUniqueOrThrow({ where: { filePath: "/owned/b.mkv" } })).toMatchObject({ connectionId: a!.id });
+  });
 });

@@ -68,7 +68,16 @@ interface Row extends QueueItemInput {
   estimatedSavingsBytes: bigint;
 }
 
-export async function upsertQueueItems(db: Database, inputs: readonly QueueItemInput[], options: { targetCodec: TargetCodec }): Promise<UpsertCounts> {
+export interface UpsertOptions {
+  targetCodec: TargetCodec;
+  /**
+   * Leave rows another connection owns untouched (counted unchanged). Webhooks set it: checked in
+   * the same transaction as the write, so a sync creating the path meanwhile cannot hand it over.
+   */
+  keepOtherConnectionsItems?: boolean;
+}
+
+export async function upsertQueueItems(db: Database, inputs: readonly QueueItemInput[], options: UpsertOptions): Promise<UpsertCounts> {
   const counts = emptyCounts();
   if (inputs.length === 0) return counts;
   const byPath = new Map(inputs.map((input) => [input.filePath, input]));
@@ -84,6 +93,10 @@ export async function upsertQueueItems(db: Database, inputs: readonly QueueItemI
         for (const path of chunk) {
           const input = byPath.get(path)!;
           const before = existing.get(path);
+          if (options.keepOtherConnectionsItems && before?.connectionId != null && before.connectionId !== input.connectionId) {
+            counts.unchanged += 1;
+            continue;
+          }
           const row = before ? mergeIntoExisting(before, input, options.targetCodec) : newRow(input, options.targetCodec);
           if (!before) {
             if (row.status === "skipped") counts.skipped += 1;

@@ -96,7 +96,7 @@ async function applyImport(db: Database, target: WebhookTarget, files: WebhookFi
   // An upgrade may import the new file under the old name: never mark the file we are adding.
   const removed = await markRemoved(db, target, replaced, `Replaced by an upgrade in ${target.appLabel}`, newPaths, outOfScope);
   // One call → one transaction, so a season pack from "On Import Complete" lands at once.
-  await upsertQueueItems(db, allowed, { targetCodec: target.targetCodec });
+  await upsertQueueItems(db, allowed, { targetCodec: target.targetCodec, keepOtherConnectionsItems: true });
   return { outcome: "accepted", itemsAffected: inputs.length + removed, note: withScopeNote(note, outOfScope), outOfScope };
 }
 
@@ -147,7 +147,7 @@ async function applyRename(db: Database, target: WebhookTarget, folderPath: stri
   const existing = await findQueueItemsByPath(db, inputs.map((input) => input.filePath));
   const allowed = inputs.filter((input) => ["none", "self"].includes(holderOf(existing.get(input.filePath), target.connectionId)));
   noteIgnored(outOfScope, "held-by-another-source", inputs.length - allowed.length);
-  await upsertQueueItems(db, allowed, { targetCodec: target.targetCodec });
+  await upsertQueueItems(db, allowed, { targetCodec: target.targetCodec, keepOtherConnectionsItems: true });
   // Counted before any check that depends on what others hold, so the answer never depends on it.
   const named = new Set(safe.map((file) => target.mapPath(file.path))).size;
   return { outcome: "accepted", itemsAffected: named, note: withScopeNote(note, outOfScope), outOfScope };
