@@ -1,9 +1,6 @@
 import type { AppType } from "~/lib/queue-enums";
 
-/**
- * How each app type looks and is talked about in the browser. Whether the server can talk to it
- * yet is the server's to say (the page passes `supportedApps`), not this table's.
- */
+/** How each app type looks and is talked about in the browser; what it can do is the server's app definition's to say. */
 export interface AppPresentation {
   label: string;
   /** Plural noun for what a sync imports. */

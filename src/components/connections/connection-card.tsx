@@ -39,7 +39,7 @@ export function ConnectionCard({ connection, apps, publicUrl }: { connection: Co
   const update = api.connections.update.useMutation();
   const enrich = api.connections.enrichQueue.useMutation();
   const sync = useConnectionSync(connection);
-  const usable = connection.supported && !connection.needsApiKey;
+  const usable = !connection.needsApiKey;
 
   const runTest = async () => {
     try {
@@ -105,7 +105,6 @@ export function ConnectionCard({ connection, apps, publicUrl }: { connection: Co
                   <EyeOffIcon className="size-3" aria-hidden /> Private
                 </Badge>
               ) : null}
-              {!connection.supported ? <Badge tone="warning">Not supported yet</Badge> : null}
             </div>
             <p className="break-all font-mono text-sm text-muted">{connection.baseUrl}</p>
           </div>

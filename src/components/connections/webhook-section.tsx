@@ -19,7 +19,7 @@ export function WebhookSection({ connection, publicUrl }: { connection: Connecti
   const utils = api.useUtils();
   const [registering, setRegistering] = useState(false);
   const unregister = api.connections.unregisterWebhook.useMutation();
-  const usable = connection.supported && !connection.needsApiKey;
+  const usable = !connection.needsApiKey;
 
   const remove = async (force: boolean) => {
     try {

@@ -75,11 +75,6 @@ export function createConnectionClient(appType: AppType, options: ConnectionClie
   return app.createClient({ ...options, apiKeyHeader: app.apiKeyHeader, apiKeyHint: app.apiKeyHint });
 }
 
-/** Every app type has a client now; kept for the callers that still ask (sync start, scheduler, page). */
-export function isAppSupported(appType: AppType): boolean {
-  return appType in CONNECTION_APPS;
-}
-
 /** What the Add/Edit form needs to know about each app; the page hands it to the browser. */
 export interface ConnectionAppOption {
   appType: AppType;

@@ -2,7 +2,7 @@ import "server-only";
 import type { Prisma } from "~/generated/prisma/client";
 import type { AppType } from "~/lib/queue-enums";
 import { maskedApiKey, needsApiKey } from "./api-key";
-import { appDefinition, isAppSupported, type AppDefinition } from "./apps";
+import { appDefinition, type AppDefinition } from "./apps";
 import { healthOf, type ConnectionHealth } from "./connection-health";
 import { parseStoredTagFilter } from "./connection-schemas";
 import { parseStoredPathMappings, type PathMapping } from "./path-mapping";
@@ -28,8 +28,6 @@ export interface ConnectionDto {
   appType: AppType;
   /** "Sonarr", "Radarr", "Stash". */
   appLabel: string;
-  /** False for an app type whose client isn't written yet: such a connection can't test or sync. */
-  supported: boolean;
   /** What the app can do beyond test and sync (webhooks: Sonarr and Radarr only), from its definition. */
   capabilities: AppDefinition["capabilities"];
   baseUrl: string;
@@ -70,7 +68,6 @@ export function toConnectionDto(row: ConnectionRow): ConnectionDto {
     name: row.name,
     appType,
     appLabel: appDefinition(appType)?.label ?? row.appType,
-    supported: isAppSupported(appType),
     capabilities: appDefinition(appType).capabilities,
     baseUrl: row.baseUrl,
     apiKeyMasked: maskedApiKey(row.apiKeyLast4),

@@ -5,7 +5,7 @@ import type { AppType } from "~/lib/queue-enums";
 import type { Database } from "~/server/db";
 import { createLogger, registerSecret } from "~/server/logger";
 import { openApiKey, sealApiKey } from "./api-key";
-import { appDefinition, createConnectionClient, isAppSupported } from "./apps";
+import { appDefinition, createConnectionClient } from "./apps";
 import { probeCertificate, type PresentedCertificate } from "./certificate";
 import { clearedConnectionFailure, recordConnectionFailure } from "./connection-health";
 import { connectionInclude, toConnectionDto, type ConnectionDto } from "./connection-dto";
@@ -60,12 +60,6 @@ function failureOf(error: ConnectionError & { needsApiKey?: boolean }): Extract<
   return { ok: false, category: error.category, message: error.message, ...(error.needsApiKey ? { needsApiKey: true } : {}) };
 }
 
-function assertSupported(appType: AppType): void {
-  if (!isAppSupported(appType)) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: `${appDefinition(appType).label} connections are not supported yet` });
-  }
-}
-
 async function loadRow(db: Database, id: number): Promise<ExternalConnection> {
   const row = await db.externalConnection.findUnique({ where: { id } });
   if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No such connection" });
@@ -89,7 +83,6 @@ export function getConnection(db: Database, id: number): Promise<ConnectionDto> 
 
 /** One system/status request (never retried: a person is waiting); for an untrusted certificate, also what it is. */
 async function runTest(appType: AppType, baseUrl: string, apiKey: string, trustedCertSha256: string | null): Promise<TestResult> {
-  assertSupported(appType);
   if (apiKey === "" && appDefinition(appType).apiKeyRequired) {
     throw new TRPCError({ code: "BAD_REQUEST", message: `Enter the API key (${appDefinition(appType).apiKeyHint})` });
   }
@@ -117,7 +110,6 @@ export async function testConnection(db: Database, input: TestConnectionInput): 
   }
   const row = await loadRow(db, input.id);
   const appType = row.appType as AppType;
-  assertSupported(appType);
   const baseUrl = input.baseUrl ?? row.baseUrl;
   const trustedCertSha256 = input.trustedCertSha256 !== undefined ? input.trustedCertSha256 : row.trustedCertSha256;
   const savedConfiguration = input.apiKey === undefined && baseUrl === row.baseUrl && trustedCertSha256 === row.trustedCertSha256;
@@ -273,7 +265,6 @@ export async function getSyncRunHistory(db: Database, id: number, limit: number)
 
 export async function enrichQueue(db: Database, id: number): Promise<EnrichResult> {
   const row = await loadRow(db, id);
-  assertSupported(row.appType as AppType);
   const result = await enrichQueueFromConnection(db, row);
   if (!result.ok) {
     await recordConnectionFailure(db, row.id, result.error);

@@ -1,8 +1,6 @@
 import "server-only";
-import type { AppType } from "~/lib/queue-enums";
 import { createLogger } from "~/server/logger";
 import { createIntervalScheduler } from "~/server/scheduling/interval-scheduler";
-import { isAppSupported } from "./apps";
 import { startSync, SyncStartError, waitForSyncRun } from "./sync";
 
 /** Scheduled syncs: every enabled connection with `syncIntervalMinutes`, timed from its latest run. */
@@ -19,7 +17,7 @@ const syncScheduler = createIntervalScheduler({
       where: { id },
       select: { enabled: true, appType: true, syncIntervalMinutes: true, syncRuns: { orderBy: { startedAt: "desc" }, take: 1, select: { startedAt: true } } },
     });
-    if (!connection?.enabled || !connection.syncIntervalMinutes || !isAppSupported(connection.appType as AppType)) return null;
+    if (!connection?.enabled || !connection.syncIntervalMinutes) return null;
     return { intervalMinutes: connection.syncIntervalMinutes, lastStartedAt: connection.syncRuns[0]?.startedAt ?? null };
   },
   async run(db, id) {

@@ -7,7 +7,7 @@ import { pickMediaFacts } from "~/server/media/media-facts";
 import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
 import { getGeneralSettings } from "~/server/settings/settings-service";
 import { openApiKey } from "./api-key";
-import { appDefinition, createConnectionClient, isAppSupported } from "./apps";
+import { appDefinition, createConnectionClient } from "./apps";
 import type { LibraryFile } from "./connection-client";
 import { clearedConnectionFailure, recordConnectionFailure } from "./connection-health";
 import { parseStoredTagFilter } from "./connection-schemas";
@@ -70,7 +70,7 @@ export interface SyncRunDto extends Progress {
 /** Why a run could not even start. */
 export class SyncStartError extends Error {
   constructor(
-    readonly reason: "not_found" | "disabled" | "unsupported",
+    readonly reason: "not_found" | "disabled",
     message: string,
   ) {
     super(message);
@@ -86,7 +86,7 @@ const emptyProgress = (): Progress => ({ total: 0, totalKnown: false, processed:
 
 /**
  * Starts a background sync, or returns the one already running for this connection.
- * Rejects with SyncStartError when the connection is missing, disabled or of an unsupported app.
+ * Rejects with SyncStartError when the connection is missing or disabled.
  */
 export async function startSync(db: Database, connectionId: number, trigger: SyncTrigger = "manual"): Promise<{ runId: number; alreadyRunning: boolean }> {
   const running = registry.byConnection.get(connectionId);
@@ -106,8 +106,6 @@ export async function startSync(db: Database, connectionId: number, trigger: Syn
 async function launch(db: Database, connectionId: number, trigger: SyncTrigger): Promise<ActiveRun> {
   const connection = await db.externalConnection.findUnique({ where: { id: connectionId } });
   if (!connection) throw new SyncStartError("not_found", "This connection no longer exists");
-  const appType = connection.appType as AppType;
-  if (!isAppSupported(appType)) throw new SyncStartError("unsupported", `${appDefinition(appType).label} connections can't sync yet`);
   if (!connection.enabled) throw new SyncStartError("disabled", "This connection is disabled: enable it to sync");
 
   const row = await db.syncRun.create({ data: { connectionId, trigger, status: "running" } });
