@@ -69,6 +69,9 @@ const TAGS_QUERY = gql`
   }
 `;
 
+/** Every document this client sends; a unit test validates them against Stash's full schema. */
+export const STASH_DOCUMENTS = { version: VERSION_QUERY, scenes: SCENES_QUERY, tags: TAGS_QUERY } as const;
+
 /** Every GraphQL answer: `data`, or `errors` (a 200 that carries a failure). */
 function graphqlResponseSchema<T extends z.ZodType>(data: T) {
   return z.object({ data: data.nullish(), errors: z.array(z.unknown()).nullish() });
