@@ -130,7 +130,7 @@ function firstIndexAfter(scenes: ListLike<FakeScene>, id: number): number {
   return low;
 }
 
-/** Stash's string EQUALS is SQL LIKE without wildcards: case-insensitive. */
+/** Stash's string EQUALS is `column LIKE ?` (pkg/sqlite/criterion_handlers.go): case-insensitive; the fake ignores LIKE's wildcards. */
 function matchesTag(tag: FakeTag, filter: TagFilter): boolean {
   const equals = (value: string, wanted: string) => value.toLowerCase() === wanted.toLowerCase();
   let own = true;

@@ -187,8 +187,10 @@ function withDetail(error: ConnectionError, detail: string): ConnectionError {
 
 /**
  * Tag names → Stash tag ids, matched like Stash matches names: exactly, ignoring case, aliases
- * included. One small query per name (a filter holds at most 50); an unknown name is an error,
- * not an empty filter — syncing everything would be the opposite of what the user asked for.
+ * included. Stash's string EQUALS is SQL `LIKE` (pkg/sqlite/criterion_handlers.go), where `_` and
+ * `%` are wildcards, so its answer is filtered again here. One small query per name (a filter
+ * holds at most 50); an unknown name is an error, not an empty filter — syncing everything would
+ * be the opposite of what the user asked for.
  */
 async function resolveTagIds(http: HttpClient, context: ErrorContext, names: readonly string[]): Promise<Result<string[]>> {
   const ids = new Set<string>();
