@@ -65,7 +65,7 @@ describe("Stash connection test", () => {
     const result = await client.testConnection();
     await client.close();
 
-    expect(result).toEqual({ ok: true, data: { appName: "Stash", version: "v0.30.1", instanceName: null, urlBase: null } });
+    expect(result).toEqual({ ok: true, data: { appName: "Stash", version: "0.30.1", instanceName: null, urlBase: null } });
     expect(stash.requests).toHaveLength(1);
     expect(stash.requests[0]).toMatchObject({ method: "POST", url: "/stash/graphql", operationName: "OptimizarrVersion" });
     expect(stash.requests[0]!.headers.apikey).toBe(KEY);

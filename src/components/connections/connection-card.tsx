@@ -123,7 +123,7 @@ export function ConnectionCard({ connection, apps, publicUrl }: { connection: Co
 
         <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-4">
           <Fact label="API key">
-            <span className="font-mono">{connection.apiKeyMasked}</span>
+            {connection.hasApiKey ? <span className="font-mono">{connection.apiKeyMasked}</span> : <span className="text-muted">None (no login)</span>}
           </Fact>
           <Fact label="Last tested">
             <RelativeTime date={connection.lastTestedAt} />

@@ -32,6 +32,8 @@ export interface ConnectionDto {
   capabilities: AppDefinition["capabilities"];
   baseUrl: string;
   apiKeyMasked: string;
+  /** False for an app running without a login (Stash), saved with no key at all. */
+  hasApiKey: boolean;
   /** The stored key can't be decrypted (SECRET_KEY changed): ask for it again. */
   needsApiKey: boolean;
   enabled: boolean;
@@ -71,6 +73,7 @@ export function toConnectionDto(row: ConnectionRow): ConnectionDto {
     capabilities: appDefinition(appType).capabilities,
     baseUrl: row.baseUrl,
     apiKeyMasked: maskedApiKey(row.apiKeyLast4),
+    hasApiKey: row.apiKeyLast4 !== "",
     needsApiKey: needsApiKey(row.apiKeyEncrypted),
     enabled: row.enabled,
     showInStats: row.showInStats,

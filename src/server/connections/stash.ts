@@ -221,8 +221,9 @@ export function createStashClient(options: AppClientOptions): ConnectionClient {
     const result = dataOf(answer, context, "its version");
     if (!result.ok) return result;
     const { version, build_time: buildTime } = result.data.version;
+    // Stash reports "v0.28.1" where the *arr apps report "4.0.19": shown alike, without the "v".
     // Development builds have no version number, only a build time.
-    const shown = version || (buildTime ? `build ${buildTime}` : null);
+    const shown = version?.replace(/^v(?=\d)/, "") || (buildTime ? `build ${buildTime}` : null);
     if (!shown) return fail(badResponseError(context, "version has neither a number nor a build time"));
     return ok({ appName: APP, version: shown, instanceName: null, urlBase: null });
   }
