@@ -15,7 +15,8 @@
  */
 import fs from "node:fs";
 import { createTestDataDir } from "../tests/support/test-database";
-import { measure, mib, printTable, runWithServerConditions, startHelperProcess } from "./support";
+import { mib, printTable, runWithServerConditions, startHelperProcess } from "./support";
+import { SYNC_TABLE_HEADER, timeFirstAndRepeatSync } from "./sync-runs";
 
 const SCENES = 100_000;
 
@@ -28,18 +29,9 @@ async function main(): Promise<void> {
   const fake = await startHelperProcess<{ url: string; apiKey: string }>("bench/fake-stash-process.ts", [String(SCENES)]);
   const { db } = await import("~/server/db");
   const { createConnection } = await import("~/server/connections/connection-service");
-  const { startSync, waitForSyncRun, getSyncRun } = await import("~/server/connections/sync");
-
-  const syncOnce = async (connectionId: number) => {
-    const { runId } = await startSync(db, connectionId, "manual");
-    await waitForSyncRun(runId);
-    const run = await getSyncRun(db, runId);
-    if (run?.status !== "succeeded") throw new Error(`sync ${run?.status}: ${run?.error}`);
-    return run;
-  };
 
   const label = `Stash ${SCENES.toLocaleString("en")} scenes`;
-  const rows: string[][] = [["library", "run", "files", "wall", "files/s", "added", "unchanged", "peak RSS", "peak heap"]];
+  const rows: string[][] = [SYNC_TABLE_HEADER];
   try {
     const baseline = process.memoryUsage().rss;
     const { connection } = await createConnection(db, {
@@ -49,20 +41,7 @@ async function main(): Promise<void> {
       apiKey: fake.info.apiKey,
       pathMappings: [{ remote: "/data", local: "/mnt/media/stash" }],
     });
-    for (const runLabel of ["first", "again"]) {
-      const { result: run, ms, peakRssBytes, peakHeapBytes } = await measure(() => syncOnce(connection.id));
-      rows.push([
-        label,
-        runLabel,
-        run.processed.toLocaleString("en"),
-        `${(ms / 1000).toFixed(1)} s`,
-        Math.round(run.processed / (ms / 1000)).toLocaleString("en"),
-        run.added.toLocaleString("en"),
-        run.unchanged.toLocaleString("en"),
-        mib(peakRssBytes),
-        mib(peakHeapBytes),
-      ]);
-    }
+    rows.push(...(await timeFirstAndRepeatSync(label, connection.id)));
     const total = await db.queueItem.count();
     console.log(`\nstash-sync.bench — baseline RSS ${mib(baseline)}, ${total.toLocaleString("en")} queue items written\n`);
     printTable(rows);

@@ -11,7 +11,8 @@
  */
 import fs from "node:fs";
 import { createTestDataDir } from "../tests/support/test-database";
-import { measure, mib, printTable, runWithServerConditions, startHelperProcess } from "./support";
+import { mib, printTable, runWithServerConditions, startHelperProcess } from "./support";
+import { SYNC_TABLE_HEADER, timeFirstAndRepeatSync } from "./sync-runs";
 
 async function main(): Promise<void> {
   const [series = 2_000, episodes = 50, movies = 20_000] = process.argv.slice(2).map(Number);
@@ -28,17 +29,8 @@ async function main(): Promise<void> {
   ]);
   const { db } = await import("~/server/db");
   const { createConnection } = await import("~/server/connections/connection-service");
-  const { startSync, waitForSyncRun, getSyncRun } = await import("~/server/connections/sync");
 
-  const syncOnce = async (connectionId: number) => {
-    const { runId } = await startSync(db, connectionId, "manual");
-    await waitForSyncRun(runId);
-    const run = await getSyncRun(db, runId);
-    if (run?.status !== "succeeded") throw new Error(`sync ${run?.status}: ${run?.error}`);
-    return run;
-  };
-
-  const rows: string[][] = [["library", "run", "files", "wall", "files/s", "added", "unchanged", "peak RSS", "peak heap"]];
+  const rows: string[][] = [SYNC_TABLE_HEADER];
   try {
     const baseline = process.memoryUsage().rss;
     for (const [app, url, label] of [
@@ -52,20 +44,7 @@ async function main(): Promise<void> {
         apiKey: fakes.info.apiKey,
         pathMappings: [{ remote: app === "sonarr" ? "/tv" : "/movies", local: `/mnt/media/${app}` }],
       });
-      for (const runLabel of ["first", "again"]) {
-        const { result: run, ms, peakRssBytes, peakHeapBytes } = await measure(() => syncOnce(connection.id));
-        rows.push([
-          label,
-          runLabel,
-          run.processed.toLocaleString("en"),
-          `${(ms / 1000).toFixed(1)} s`,
-          Math.round(run.processed / (ms / 1000)).toLocaleString("en"),
-          run.added.toLocaleString("en"),
-          run.unchanged.toLocaleString("en"),
-          mib(peakRssBytes),
-          mib(peakHeapBytes),
-        ]);
-      }
+      rows.push(...(await timeFirstAndRepeatSync(label, connection.id)));
     }
     const total = await db.queueItem.count();
     console.log(`\nsync.bench — baseline RSS ${mib(baseline)}, ${total.toLocaleString("en")} queue items written\n`);
