@@ -11,7 +11,7 @@ import { FormError } from "~/components/ui/form-error";
 import { Field, Input, Select } from "~/components/ui/input";
 import { IntervalSelect } from "~/components/ui/interval-select";
 import { Spinner } from "~/components/ui/states";
-import { Switch } from "~/components/ui/switch";
+import { SwitchField } from "~/components/ui/switch-field";
 import type { AppType } from "~/lib/queue-enums";
 import { intervalSelectValue } from "~/lib/schedule-interval";
 import { errorMessageOf, fieldErrorsOf } from "~/lib/trpc-error";
@@ -382,13 +382,13 @@ function ConnectionForm({
         <Field label="Automatic sync" htmlFor="connection-sync-interval" hint="A scheduled sync adds new files and updates changed ones.">
           <IntervalSelect id="connection-sync-interval" value={intervalValue} {...register("syncInterval")} />
         </Field>
-        <div className="flex flex-col gap-1.5">
-          <label className="flex items-center gap-2 pt-7 text-sm font-medium">
-            <Switch checked={showInStats} onCheckedChange={(checked) => setValue("showInStats", checked, { shouldDirty: true })} />
-            Show in stats
-          </label>
-          <p className="text-xs text-muted">Count this library on the Statistics page.</p>
-        </div>
+        <SwitchField
+          className="pt-7"
+          label="Show in stats"
+          hint="Count this library on the Statistics page."
+          checked={showInStats}
+          onCheckedChange={(checked) => setValue("showInStats", checked, { shouldDirty: true })}
+        />
       </div>
 
       {formError ? (

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Database } from "~/server/db";
-import { beginPrivateFoldersReload, replacePrivateFolders } from "./private-paths";
+import { beginPrivateFoldersReload, folderOf, replacePrivateFolders } from "./private-paths";
 
 const PAGE = 20_000;
 
@@ -19,10 +19,7 @@ export async function reloadPrivatePaths(db: Database): Promise<void> {
   let afterId = 0;
   for (;;) {
     const rows = await db.queueItem.findMany({ where: { private: true, id: { gt: afterId } }, select: { id: true, filePath: true }, orderBy: { id: "asc" }, take: PAGE });
-    for (const row of rows) {
-      const slash = row.filePath.lastIndexOf("/");
-      folders.add(slash <= 0 ? "/" : row.filePath.slice(0, slash));
-    }
+    for (const row of rows) folders.add(folderOf(row.filePath));
     if (rows.length < PAGE) break;
     afterId = rows[rows.length - 1]!.id;
   }

@@ -44,12 +44,15 @@ export function registerPrivateFolder(folder: string): void {
   else registry.folders.add(normalised);
 }
 
+/** "/a/b/c.mkv" → "/a/b"; a file directly under "/" gives "/" (which hides every path). */
+export function folderOf(file: string): string {
+  const slash = file.lastIndexOf("/");
+  return slash <= 0 ? "/" : file.slice(0, slash);
+}
+
 /** Registers the folder holding each private file (which also hides the file's own path). */
 export function registerPrivateFiles(paths: Iterable<string>): void {
-  for (const file of paths) {
-    const slash = file.lastIndexOf("/");
-    registerPrivateFolder(slash <= 0 ? "/" : file.slice(0, slash));
-  }
+  for (const file of paths) registerPrivateFolder(folderOf(file));
 }
 
 /** Starts a full reload: folders registered from now on survive `replacePrivateFolders`. */

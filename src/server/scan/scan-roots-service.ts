@@ -170,18 +170,7 @@ export async function createScanRoot(db: Database, input: ScanRootCreateInput): 
     const id = await db.$transaction(async (tx) => {
       if (input.externalConnectionId !== null) await checkConnection(tx, input.externalConnectionId, null);
       await ensurePathIsFree(tx, path, null, hide);
-      const created = await tx.scanRoot.create({
-        data: {
-          name: input.name,
-          path,
-          enabled: input.enabled,
-          private: input.private,
-          showInStats: input.showInStats,
-          externalConnectionId: input.externalConnectionId,
-          scanIntervalMinutes: input.scanIntervalMinutes,
-        },
-        select: { id: true },
-      });
+      const created = await tx.scanRoot.create({ data: { ...input, path }, select: { id: true } });
       // Files already queued under the new root (from a sync or another root) are now known by it too.
       await recomputeItemPrivacy(tx, insideFoldersSql([path]));
       return created.id;
@@ -216,18 +205,9 @@ export async function updateScanRoot(db: Database, input: ScanRootUpdateInput): 
     await db.$transaction(async (tx) => {
       if (input.externalConnectionId !== undefined && input.externalConnectionId !== null) await checkConnection(tx, input.externalConnectionId, before.id);
       if (path !== undefined) await ensurePathIsFree(tx, path, before.id, hide);
-      await tx.scanRoot.update({
-        where: { id: before.id },
-        data: {
-          name: input.name,
-          path,
-          enabled: input.enabled,
-          private: input.private,
-          showInStats: input.showInStats,
-          externalConnectionId: input.externalConnectionId,
-          scanIntervalMinutes: input.scanIntervalMinutes,
-        },
-      });
+      // `path` is the checked, normalised one (undefined when unchanged).
+      const { id: _id, ...changes } = input;
+      await tx.scanRoot.update({ where: { id: before.id }, data: { ...changes, path } });
       // Privacy follows the root: its files (at the old and the new path) are recomputed in the same transaction.
       if (privacyMayChange) await recomputeItemPrivacy(tx, insideFoldersSql(path === undefined ? [before.path] : [before.path, path]));
     });

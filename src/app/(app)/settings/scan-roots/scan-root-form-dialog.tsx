@@ -11,7 +11,7 @@ import { FormError } from "~/components/ui/form-error";
 import { Field, Input } from "~/components/ui/input";
 import { IntervalSelect } from "~/components/ui/interval-select";
 import { Spinner } from "~/components/ui/states";
-import { Switch } from "~/components/ui/switch";
+import { SwitchField } from "~/components/ui/switch-field";
 import { intervalSelectField, intervalSelectValue } from "~/lib/schedule-interval";
 import { errorMessageOf, fieldErrorsOf } from "~/lib/trpc-error";
 import { scanRootNameSchema, scanRootPathSchema, SCAN_ROOT_NAME_MAX, SCAN_ROOT_PATH_MAX } from "~/server/scan/scan-root-input";
@@ -157,20 +157,18 @@ function ScanRootForm({ mode, onDone }: { mode: ScanRootFormMode; onDone: () => 
         <IntervalSelect id="scan-root-interval" value={scanInterval} {...register("scanInterval")} />
       </Field>
       <div className="grid gap-3 sm:grid-cols-2">
-        <div className="flex flex-col gap-1">
-          <label className="flex items-center gap-2 text-sm font-medium">
-            <Switch checked={isPrivate} onCheckedChange={(checked) => setValue("private", checked, { shouldDirty: true })} />
-            Private
-          </label>
-          <p className="text-xs text-muted">Hide this folder&apos;s paths and file names everywhere.</p>
-        </div>
-        <div className="flex flex-col gap-1">
-          <label className="flex items-center gap-2 text-sm font-medium">
-            <Switch checked={showInStats} onCheckedChange={(checked) => setValue("showInStats", checked, { shouldDirty: true })} />
-            Show in stats
-          </label>
-          <p className="text-xs text-muted">Count these files on the Statistics page.</p>
-        </div>
+        <SwitchField
+          label="Private"
+          hint="Hide this folder's paths and file names everywhere."
+          checked={isPrivate}
+          onCheckedChange={(checked) => setValue("private", checked, { shouldDirty: true })}
+        />
+        <SwitchField
+          label="Show in stats"
+          hint="Count these files on the Statistics page."
+          checked={showInStats}
+          onCheckedChange={(checked) => setValue("showInStats", checked, { shouldDirty: true })}
+        />
       </div>
       {formError ? (
         <FormError className="text-danger">{formError}</FormError>
