@@ -7,6 +7,7 @@ import { getInstanceApiKey } from "~/server/settings/settings-service";
 import { getAuthSecret, getSecretKey } from "~/server/secrets";
 import { startConnectionScheduler } from "~/server/connections/scheduler";
 import { markInterruptedSyncRuns } from "~/server/connections/sync";
+import { reloadPrivatePaths } from "~/server/privacy/load-private-paths";
 import { startScanScheduler } from "~/server/scan/scan-schedule";
 
 const log = createLogger("startup");
@@ -22,6 +23,8 @@ export async function runStartupTasks(): Promise<void> {
     await createAdminAccount(db, { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD });
     log.info({ username: env.ADMIN_USERNAME }, "admin account created from ADMIN_USERNAME/ADMIN_PASSWORD");
   }
+  // Before anything logs a path: the logger and every output hide private folders from the first line.
+  await reloadPrivatePaths(db);
   // Syncs a previous process left running are over; scheduled syncs and rescans resume from the database.
   await markInterruptedSyncRuns(db);
   await startConnectionScheduler(db);
