@@ -142,7 +142,7 @@ test("every way data enters: sync, failing sync, webhooks, scan, failing scan", 
     const add = page.getByRole("dialog", { name: "Add scan root" });
     await add.getByLabel("Name").fill(name);
     await add.getByLabel("Path").fill(folder);
-    await add.getByRole("switch").first().click(); // Private
+    await add.getByRole("switch", { name: "Private" }).click();
     await add.getByRole("button", { name: "Add", exact: true }).click();
     await expect(add).toBeHidden();
   }
@@ -213,6 +213,18 @@ test("made public, Stash's paths do show on the queue page (the test can see the
   await expect(page.getByRole("table", { name: "Queue items" })).toContainText(CANARY);
   await page.screenshot({ path: `${SCREENSHOTS}/privacy-made-public.png`, fullPage: true });
 });
+
+test("cleans up: its connections and scan roots go (their private items stay hidden in the queue)", async ({ page }) => {
+  const connections = (await trpcQuery(page, "connections.list", undefined)) as { json: { id: number; name: string }[] };
+  const roots = (await trpcQuery(page, "scanRoots.list", undefined)) as { json: { id: number; name: string }[] };
+  for (const { id } of connections.json.filter(({ name }) => name === STASH_NAME || name === SONARR_NAME)) await trpcMutation(page, "connections.delete", { id });
+  for (const { id } of roots.json.filter(({ name }) => name === "Home videos" || name === "Gone")) await trpcMutation(page, "scanRoots.delete", { id });
+});
+
+async function trpcMutation(page: Page, procedure: string, input: unknown): Promise<void> {
+  const response = await page.request.post(`/api/trpc/${procedure}`, { data: { json: input } });
+  expect(response.status(), `${procedure} answered ${response.status()}: ${await response.text()}`).toBe(200);
+}
 
 /** A tRPC query over HTTP as the browser sends it (the signed-in session's cookie), the raw JSON answer. */
 async function trpcQuery(page: Page, procedure: string, input: unknown): Promise<unknown> {

@@ -26,7 +26,7 @@ export function ConnectionsView({ apps }: { apps: readonly ConnectionAppOption[]
     <>
       <PageHeader
         title="Connections"
-        description="Sonarr and Radarr already know the codec, resolution and size of every file: Optimizarr reads their libraries (and, with a webhook, each new import) instead of probing files itself."
+        description="Sonarr, Radarr and Stash already know the codec, resolution and size of every file: Optimizarr reads their libraries (and, with a Sonarr or Radarr webhook, each new import) instead of probing files itself."
         actions={
           <Button variant="primary" onClick={() => setAdding(true)}>
             <PlusIcon /> Add connection
