@@ -7,17 +7,18 @@ const FOLDER_CHECK_TIMEOUT_MS = 5_000;
 
 /**
  * Like Sonarr's "missing root folder": an enabled scan root whose folder is gone or unreadable is an
- * error, and one whose last scan failed a warning. A private connection's root is named, never its path.
+ * error, and one whose last scan failed a warning. A private root (or a private connection's) is
+ * named, never its path.
  */
 export async function checkScanRoots({ db }: { db: Database }): Promise<HealthResult[]> {
   const roots = await db.scanRoot.findMany({
     where: { enabled: true },
-    select: { id: true, name: true, path: true, lastScanError: true, externalConnection: { select: { private: true } } },
+    select: { id: true, name: true, path: true, private: true, lastScanError: true, externalConnection: { select: { private: true } } },
     orderBy: { name: "asc" },
   });
   const findings = await Promise.all(
     roots.map(async (root): Promise<HealthResult | null> => {
-      const folder = await checkFolder(root.path, root.externalConnection?.private === true);
+      const folder = await checkFolder(root.path, root.private || root.externalConnection?.private === true);
       if (folder) {
         return {
           id: `scan-root-unreachable:${root.id}`,
