@@ -88,6 +88,20 @@ describe("connection test against a fake app", () => {
     expect(radarr.requests).toHaveLength(1);
   });
 
+  it("never follows a redirect to another server, so the key stays where it was configured", async () => {
+    const sonarr = await fake({ app: "sonarr" });
+    const elsewhere = await fake({ app: "sonarr" });
+    sonarr.route("GET", "/api/v3/system/status", () => ({ status: 302, headers: { Location: `${elsewhere.url}/api/v3/system/status` } }));
+    const client = createConnectionClient("sonarr", { baseUrl: sonarr.url, apiKey: API_KEY });
+
+    const result = await client.testConnection();
+    await client.close();
+
+    expect(result).toMatchObject({ ok: false, error: { category: "bad_response", status: 302 } });
+    expect(sonarr.requests).toHaveLength(1);
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
   it("reports a wrong URL base as not_found", async () => {
     const radarr = await fake({ app: "radarr" });
     const client = createConnectionClient("radarr", { baseUrl: `${radarr.origin}/radarr`, apiKey: API_KEY });

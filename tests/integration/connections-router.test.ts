@@ -191,7 +191,7 @@ describe("connections.update / test({id}) / delete", () => {
     const other = await fake({ app: "sonarr", apiKey: RADARR_KEY });
     const { connection } = await api.connections.create({ name: "Movies", appType: "radarr", baseUrl: radarr.url, apiKey: RADARR_KEY });
 
-    const error = await trpcErrorOf(api.connections.update({ id: connection.id, baseUrl: other.url, name: "Renamed" }));
+    const error = await trpcErrorOf(api.connections.update({ id: connection.id, baseUrl: other.url, apiKey: RADARR_KEY, name: "Renamed" }));
     const unchanged = await api.connections.byId({ id: connection.id });
     const renamed = await api.connections.update({ id: connection.id, name: "Renamed", showInStats: false, syncIntervalMinutes: null });
 
@@ -204,6 +204,29 @@ describe("connections.update / test({id}) / delete", () => {
     expect(radarr.requests).toHaveLength(1);
   });
 
+  it("sends a stored key only to its saved origin: another server needs the key typed again", async () => {
+    const sonarr = await fake({ app: "sonarr", apiKey: SONARR_KEY, urlBase: "/sonarr" });
+    const listener = await fake({ app: "sonarr", apiKey: "the-listener-accepts-no-key-00000" });
+    const { connection } = await api.connections.create({ name: "Kept", appType: "sonarr", baseUrl: sonarr.url, apiKey: SONARR_KEY });
+
+    const test = await trpcErrorOf(api.connections.test({ id: connection.id, baseUrl: listener.url }));
+    const update = await trpcErrorOf(api.connections.update({ id: connection.id, baseUrl: listener.url }));
+    // Same scheme, host and port: a new URL base is the same app moving, so the saved key may go.
+    const sameOrigin = await api.connections.test({ id: connection.id, baseUrl: sonarr.origin });
+    const retyped = await api.connections.test({ id: connection.id, baseUrl: listener.url, apiKey: SONARR_KEY });
+
+    for (const error of [test, update]) {
+      expect(error.code).toBe("BAD_REQUEST");
+      expect(error.message).toBe("apiKey: Type the API key again: the address moved to another server");
+    }
+    expect(await api.connections.byId({ id: connection.id })).toMatchObject({ baseUrl: sonarr.url });
+    expect(sameOrigin).toMatchObject({ ok: false, category: "not_found" });
+    expect(sonarr.requests.at(-1)!.headers["x-api-key"]).toBe(SONARR_KEY);
+    expect(retyped).toMatchObject({ ok: false, category: "unauthorized" });
+    // The listener only ever saw the key the caller typed, never the stored one by itself.
+    expect(listener.requests).toHaveLength(1);
+  });
+
   it("tracks health: a failing saved test marks the connection, a passing one clears it", async () => {
     const sonarr = await fake({ app: "sonarr", apiKey: SONARR_KEY });
     const { connection } = await api.connections.create({ name: "Health", appType: "sonarr", baseUrl: sonarr.url, apiKey: SONARR_KEY });
@@ -214,7 +237,7 @@ describe("connections.update / test({id}) / delete", () => {
     const again = await api.connections.test({ id: connection.id });
     const stillFailing = await api.connections.byId({ id: connection.id });
     sonarr.setBehaviour({ respondWith: "normal" });
-    const editTest = await api.connections.test({ id: connection.id, baseUrl: "http://127.0.0.1:1" });
+    const editTest = await api.connections.test({ id: connection.id, baseUrl: "http://127.0.0.1:1", apiKey: SONARR_KEY });
     const recovered = await api.connections.test({ id: connection.id });
     const healthy = await api.connections.byId({ id: connection.id });
 

@@ -17,6 +17,7 @@ import { intervalSelectValue } from "~/lib/schedule-interval";
 import { errorMessageOf, fieldErrorsOf } from "~/lib/trpc-error";
 import type { ConnectionAppOption } from "~/server/connections/apps";
 import { baseUrlSchema } from "~/server/connections/connection-schemas";
+import { RETYPE_KEY_MESSAGE, storedKeyMayGoTo } from "~/server/connections/key-destination";
 import { api, type RouterOutputs } from "~/trpc/react";
 import { appPresentation } from "./app-presentation";
 import {
@@ -161,6 +162,10 @@ function ConnectionForm({
     apiKey.trim() !== "" ||
     trustedCert !== editing.trustedCertSha256 ||
     (normalisedUrl.success ? normalisedUrl.data : baseUrl.trim()) !== editing.baseUrl;
+  // The server sends a saved key only to its saved server; a new one needs the key typed here.
+  const keyMustBeRetyped = (url: string, key: string) =>
+    !!editing?.hasApiKey && key.trim() === "" && !storedKeyMayGoTo(editing.baseUrl, baseUrlSchema.safeParse(url).data ?? url.trim());
+  const retypeKey = keyMustBeRetyped(baseUrl, apiKey);
   const currentResult = tested?.identity === identity ? tested.result : null;
   const testPassed = currentResult?.ok === true;
   const canSave = !needsTest || testPassed;
@@ -173,6 +178,10 @@ function ConnectionForm({
     const url = baseUrlSchema.safeParse(values.baseUrl);
     if (!url.success) return;
     const key = values.apiKey.trim();
+    if (keyMustBeRetyped(url.data, key)) {
+      setError("apiKey", { type: "required", message: RETYPE_KEY_MESSAGE }, { shouldFocus: true });
+      return;
+    }
     const testedIdentity = testIdentity({ appType: values.appType, baseUrl: values.baseUrl, apiKey: values.apiKey, trustedCertSha256: certificate });
     setTesting(true);
     try {
@@ -186,7 +195,9 @@ function ConnectionForm({
       if (editing) void utils.connections.list.invalidate();
     } catch (error) {
       setTested(null);
-      setFormError({ message: errorMessageOf(error), category: categoryOf(error) });
+      const keyError = fieldErrorsOf(error).apiKey;
+      if (keyError) setError("apiKey", { type: "server", message: keyError }, { shouldFocus: true });
+      else setFormError({ message: errorMessageOf(error), category: categoryOf(error) });
     } finally {
       setTesting(false);
     }
@@ -304,11 +315,13 @@ function ConnectionForm({
         htmlFor="connection-api-key"
         error={errors.apiKey?.message}
         hint={
-          editing
-            ? `Leave empty to keep the current key (${editing.apiKeyMasked}). Find it in ${app.apiKeyHint}.`
-            : option.apiKeyRequired
-              ? `Find it in ${app.apiKeyHint}`
-              : `Leave empty if ${app.label} has no login; otherwise find it in ${app.apiKeyHint}`
+          retypeKey
+            ? `${RETYPE_KEY_MESSAGE}. Find it in ${app.apiKeyHint}.`
+            : editing
+              ? `Leave empty to keep the current key (${editing.apiKeyMasked}). Find it in ${app.apiKeyHint}.`
+              : option.apiKeyRequired
+                ? `Find it in ${app.apiKeyHint}`
+                : `Leave empty if ${app.label} has no login; otherwise find it in ${app.apiKeyHint}`
         }
       >
         <div className="relative">

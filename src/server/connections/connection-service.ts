@@ -1,12 +1,13 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
+import { ZodRealError } from "zod";
 import type { ExternalConnection, Prisma } from "~/generated/prisma/client";
 import type { AppType } from "~/lib/queue-enums";
 import type { Database } from "~/server/db";
 import { createLogger, registerSecret } from "~/server/logger";
 import { knownByConnectionSql, recomputeItemPrivacy } from "~/server/privacy/item-privacy";
 import { reloadPrivatePaths } from "~/server/privacy/load-private-paths";
-import { openApiKey, sealApiKey } from "./api-key";
+import { openApiKey, sealApiKey, type OpenedApiKey } from "./api-key";
 import { appDefinition, createConnectionClient } from "./apps";
 import { probeCertificate, type PresentedCertificate } from "./certificate";
 import { clearedConnectionFailure, recordConnectionFailure } from "./connection-health";
@@ -14,6 +15,7 @@ import { connectionInclude, toConnectionDto, type ConnectionDto } from "./connec
 import type { CreateConnectionInput, TestConnectionInput, UpdateConnectionInput } from "./connection-schemas";
 import { enrichQueueFromConnection, type EnrichResult } from "./enrich";
 import type { ConnectionError, ConnectionErrorCategory } from "./errors";
+import { RETYPE_KEY_MESSAGE, storedKeyMayGoTo } from "./key-destination";
 import { rescheduleConnection, unscheduleConnection } from "./scheduler";
 import { cancelSync, getSyncRun, listSyncRuns, startSync, SyncStartError, type SyncRunDto } from "./sync";
 
@@ -81,6 +83,20 @@ export function getConnection(db: Database, id: number): Promise<ConnectionDto> 
   return loadDto(db, id);
 }
 
+/**
+ * The saved key, but only for the saved origin: sending it to an address the caller just typed
+ * would hand it to whoever runs that address. A field error on `apiKey`, so the form asks for the
+ * key right there. A connection without a key (Stash without a login) has nothing to give away.
+ */
+function storedKeyFor(row: ExternalConnection, baseUrl: string): OpenedApiKey {
+  const opened = openApiKey(row);
+  if (opened.ok && opened.apiKey !== "" && !storedKeyMayGoTo(row.baseUrl, baseUrl)) {
+    const cause = new ZodRealError([{ code: "custom", path: ["apiKey"], message: RETYPE_KEY_MESSAGE, input: undefined }]);
+    throw new TRPCError({ code: "BAD_REQUEST", message: `apiKey: ${RETYPE_KEY_MESSAGE}`, cause });
+  }
+  return opened;
+}
+
 /** One system/status request (never retried: a person is waiting); for an untrusted certificate, also what it is. */
 async function runTest(appType: AppType, baseUrl: string, apiKey: string, trustedCertSha256: string | null): Promise<TestResult> {
   if (apiKey === "" && appDefinition(appType).apiKeyRequired) {
@@ -118,7 +134,7 @@ export async function testConnection(db: Database, input: TestConnectionInput): 
   if (input.apiKey !== undefined) {
     result = await runTest(appType, baseUrl, input.apiKey, trustedCertSha256);
   } else {
-    const opened = openApiKey(row);
+    const opened = storedKeyFor(row, baseUrl);
     result = opened.ok ? await runTest(appType, baseUrl, opened.apiKey, trustedCertSha256) : failureOf(opened.error);
   }
 
@@ -205,7 +221,7 @@ export async function updateConnection(db: Database, input: UpdateConnectionInpu
   if (needsTest) {
     let apiKey = input.apiKey;
     if (apiKey === undefined) {
-      const opened = openApiKey(row);
+      const opened = storedKeyFor(row, baseUrl);
       if (!opened.ok) throw remoteFailureError(opened.error);
       apiKey = opened.apiKey;
     }
