@@ -6,6 +6,7 @@ import { Button } from "~/components/ui/button";
 import { FormError } from "~/components/ui/form-error";
 import { Field, Input } from "~/components/ui/input";
 import { Spinner } from "~/components/ui/states";
+import { safeCallbackPath } from "~/lib/safe-callback-path";
 
 function messageForCode(code: string | undefined): string {
   const throttled = /^throttled_(\d+)$/.exec(code ?? "");
@@ -32,7 +33,8 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         setError(messageForCode(result.code));
         return;
       }
-      window.location.assign(callbackUrl);
+      // Checked again here: the prop is the page's, but this line is where the browser leaves.
+      window.location.assign(safeCallbackPath(callbackUrl));
     } catch {
       setError("Could not reach Optimizarr. Check that the server is running.");
     } finally {

@@ -5,9 +5,11 @@ import { z } from "zod";
 import { db } from "~/server/db";
 import { createLogger } from "~/server/logger";
 import { getAuthSecret } from "~/server/secrets";
+import { SummarisedLogLine } from "~/server/security/summarised-log-line";
 import { hashPassword, verifyPassword } from "./password";
 import { loginThrottle, throttleKeys } from "./login-throttle";
 import { clientIpOf } from "./client-ip";
+import { safeCallbackPath } from "~/lib/safe-callback-path";
 
 declare module "next-auth" {
   interface Session extends DefaultSession {
@@ -16,6 +18,11 @@ declare module "next-auth" {
 }
 
 const log = createLogger("auth");
+
+// Anyone can trigger these without an account: one line, then a count per minute. No username:
+// people type their password into that field by mistake.
+const failedSignIns = new SummarisedLogLine((count) => log.warn({ count }, "sign-in failed: wrong username or password"));
+const throttledSignIns = new SummarisedLogLine((count) => log.warn({ count }, "sign-in throttled"));
 
 /** Codes reach the login page through the URL, so they carry no detail beyond the wait time. */
 class InvalidCredentials extends CredentialsSignin {
@@ -60,14 +67,14 @@ export const { auth, handlers, signIn, signOut } = NextAuth({
         const keys = throttleKeys(clientIpOf(request.headers), username);
         const waitMs = loginThrottle.retryAfterMs(keys);
         if (waitMs > 0) {
-          log.warn({ username, waitMs }, "sign-in throttled");
+          throttledSignIns.record();
           throw new Throttled(waitMs);
         }
         const user = await db.user.findUnique({ where: { username } });
         const valid = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), password);
         if (!user || !valid) {
           loginThrottle.recordFailure(keys);
-          log.warn({ username }, "sign-in failed: wrong username or password");
+          failedSignIns.record();
           throw new InvalidCredentials();
         }
         loginThrottle.recordSuccess(keys);
@@ -77,6 +84,10 @@ export const { auth, handlers, signIn, signOut } = NextAuth({
     }),
   ],
   callbacks: {
+    // next-auth's own default lets `/\evil.example` through as "a relative path".
+    redirect({ url, baseUrl }) {
+      return `${baseUrl}${safeCallbackPath(url, { origin: baseUrl })}`;
+    },
     jwt({ token, user }) {
       if (user?.id) token.sub = user.id;
       return token;
