@@ -3,11 +3,13 @@ import BetterSqlite3 from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "~/generated/prisma/client";
 import { resolveDatabaseUrl } from "~/server/database-url";
+import { serialisedAdapter } from "~/server/serialised-connection";
 
 function createPrismaClient() {
   const url = resolveDatabaseUrl();
   if (url.startsWith("file:")) prepareDatabaseFile(url.slice("file:".length));
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
+  // Serialised: nothing may run inside another request's open transaction (see the module).
+  return new PrismaClient({ adapter: serialisedAdapter(new PrismaBetterSQLite3({ url, timeout: 10_000 })) });
 }
 
 /**
