@@ -8,12 +8,16 @@ import { getAuthSecret, getSecretKey } from "~/server/secrets";
 import { startConnectionScheduler } from "~/server/connections/scheduler";
 import { markInterruptedSyncRuns } from "~/server/connections/sync";
 import { reloadPrivatePaths } from "~/server/privacy/load-private-paths";
+import { reportInterruptedScans } from "~/server/scan/scan-jobs";
 import { startScanScheduler } from "~/server/scan/scan-schedule";
+import { shutDownOnSignals } from "~/server/shutdown";
 
 const log = createLogger("startup");
 
 /** Everything a fresh or restarted server needs before it takes requests. */
 export async function runStartupTasks(): Promise<void> {
+  // First, so a stop that arrives while starting up still closes the database cleanly.
+  shutDownOnSignals(db);
   // Generate the secret files now rather than on the first request that needs them.
   getSecretKey();
   getAuthSecret();
@@ -25,8 +29,9 @@ export async function runStartupTasks(): Promise<void> {
   }
   // Before anything logs a path: the logger and every output hide private folders from the first line.
   await reloadPrivatePaths(db);
-  // Syncs a previous process left running are over; scheduled syncs and rescans resume from the database.
+  // Syncs and scans a previous process left running are over; scheduled syncs and rescans resume from the database.
   await markInterruptedSyncRuns(db);
+  await reportInterruptedScans(db);
   await startConnectionScheduler(db);
   await startScanScheduler(db);
   log.info({ port: env.PORT }, "Optimizarr started");

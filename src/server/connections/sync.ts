@@ -6,6 +6,7 @@ import { createLogger } from "~/server/logger";
 import { pickMediaFacts } from "~/server/media/media-facts";
 import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
 import { getGeneralSettings } from "~/server/settings/settings-service";
+import { refuseWorkWhenShuttingDown } from "~/server/shutdown-state";
 import { openApiKey } from "./api-key";
 import { appDefinition, createConnectionClient } from "./apps";
 import type { LibraryFile } from "./connection-client";
@@ -91,6 +92,7 @@ const emptyProgress = (): Progress => ({ total: 0, totalKnown: false, processed:
 export async function startSync(db: Database, connectionId: number, trigger: SyncTrigger = "manual"): Promise<{ runId: number; alreadyRunning: boolean }> {
   const running = registry.byConnection.get(connectionId);
   if (running) return { runId: (await running).runId, alreadyRunning: true };
+  refuseWorkWhenShuttingDown();
   // Registered before the first await, so concurrent calls find it.
   const starting = launch(db, connectionId, trigger);
   registry.byConnection.set(connectionId, starting);
@@ -281,6 +283,11 @@ export async function cancelSync(connectionId: number): Promise<void> {
   if (!run) return;
   run.controller.abort();
   await run.done;
+}
+
+/** Shutdown: stops every running sync; each ends `interrupted`, never `succeeded` with files missing. */
+export async function cancelAllSyncs(): Promise<void> {
+  await Promise.all([...registry.byConnection.keys()].map(cancelSync));
 }
 
 export function activeSyncRunId(connectionId: number): number | null {

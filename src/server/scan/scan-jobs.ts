@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import type { Database } from "~/server/db";
 import { createLogger } from "~/server/logger";
 import { privateLabel } from "~/server/privacy/redact";
+import { refuseWorkWhenShuttingDown } from "~/server/shutdown-state";
 import { pathForMessage } from "./root-path";
 import { createScanProgress, type ScanProgress } from "./scan-progress";
 import { runScan, type ScanRunOptions, type ScanTarget } from "./scan-runner";
@@ -18,6 +19,8 @@ interface ScanJob {
   progress: ScanProgress;
   controller: AbortController;
   done: Promise<void>;
+  /** Stopped because the server is stopping, not by a user: its result is not recorded (see `execute`). */
+  interrupted: boolean;
 }
 
 const globalForScans = globalThis as unknown as { optimizarrScans?: Map<number, ScanJob> };
@@ -63,15 +66,16 @@ export function scanTargetOf(root: {
   };
 }
 
-/** Returns at once; the scan carries on in the background. */
+/** Returns at once; the scan carries on in the background. Throws ShuttingDownError while the server is stopping. */
 export function startScan(db: Database, target: ScanTargetWithHistory, options: Partial<Omit<ScanRunOptions, "signal">> = {}): StartedScan {
   // No await before the registry is updated: two simultaneous calls cannot both start a scan.
   const running = jobs.get(target.id);
   if (running?.progress.state === "running") return { started: false, progress: snapshot(running.progress) };
+  refuseWorkWhenShuttingDown();
 
   const progress = createScanProgress(target.id, crypto.randomUUID(), target.lastScanFound);
   const controller = new AbortController();
-  const job: ScanJob = { progress, controller, done: Promise.resolve() };
+  const job: ScanJob = { progress, controller, done: Promise.resolve(), interrupted: false };
   jobs.set(target.id, job);
   job.done = execute(db, target, job, options).catch((error: unknown) => log.error({ rootId: target.id, err: errorSummary(error) }, "scan bookkeeping failed"));
   return { started: true, progress: snapshot(progress) };
@@ -83,6 +87,35 @@ export async function cancelScan(rootId: number): Promise<void> {
   if (!job) return;
   if (job.progress.state === "running") job.controller.abort();
   await job.done;
+}
+
+/** Shutdown: stops every running scan and waits until each has let go. Each shows as interrupted, its root's previous result kept. */
+export async function interruptAllScans(): Promise<void> {
+  const running = [...jobs.values()].filter((job) => job.progress.state === "running");
+  for (const job of running) {
+    job.interrupted = true;
+    job.controller.abort();
+  }
+  await Promise.all(running.map((job) => job.done));
+}
+
+/**
+ * At startup: a root whose last scan started but never finished was scanning when a previous
+ * process died. Nothing to repair — each batch was its own transaction, files gone from disk are
+ * only looked for after a complete walk and each one marked was checked on disk — and its DTO
+ * already says `interrupted`; this says so in the log, once.
+ */
+export async function reportInterruptedScans(db: Database): Promise<number> {
+  const roots = await db.scanRoot.findMany({ where: { lastScanStartedAt: { not: null } }, select: { id: true, lastScanStartedAt: true, lastScanFinishedAt: true } });
+  const interrupted = roots.filter((root) => !isScanRunning(root.id) && wasInterrupted(root));
+  if (interrupted.length > 0) log.warn({ rootIds: interrupted.map((root) => root.id) }, "scans a previous process left unfinished show as interrupted");
+  return interrupted.length;
+}
+
+/** Started but never finished (or finished before the latest start): the server stopped mid-scan. */
+function wasInterrupted(root: { lastScanStartedAt: Date | null; lastScanFinishedAt: Date | null }): boolean {
+  if (!root.lastScanStartedAt) return false;
+  return !root.lastScanFinishedAt || root.lastScanFinishedAt < root.lastScanStartedAt;
 }
 
 /** Forget a deleted root's last scan. */
@@ -100,8 +133,10 @@ async function execute(db: Database, target: ScanTargetWithHistory, job: ScanJob
   const { progress, controller } = job;
   const shownPath = target.private ? privateLabel(target.displayAlias) : target.path;
   log.info({ rootId: target.id, scanId: progress.scanId, path: shownPath }, "scan started");
+  // Only the start: the last result (error included) stays until this scan has one of its own, so
+  // a process killed mid-scan leaves the root "interrupted" with its previous outcome readable.
   await db.scanRoot
-    .updateMany({ where: { id: target.id }, data: { lastScanStartedAt: progress.startedAt, lastScanError: null } })
+    .updateMany({ where: { id: target.id }, data: { lastScanStartedAt: progress.startedAt } })
     .catch((error: unknown) => log.error({ rootId: target.id, err: errorSummary(error) }, "could not record scan start"));
 
   try {
@@ -110,7 +145,7 @@ async function execute(db: Database, target: ScanTargetWithHistory, job: ScanJob
   } catch (error) {
     if (controller.signal.aborted) {
       progress.state = "cancelled";
-      progress.error = "The scan was cancelled";
+      progress.error = job.interrupted ? "Optimizarr stopped before this scan finished" : "The scan was cancelled";
     } else {
       progress.state = "failed";
       progress.error = describeScanFailure(error, target);
@@ -129,6 +164,9 @@ async function execute(db: Database, target: ScanTargetWithHistory, job: ScanJob
     },
     "scan finished",
   );
+  // A partial count is no result: leaving the finish unwritten keeps the root "interrupted" (as a
+  // killed process would) and the previous scan's figures as the progress bar's expected total.
+  if (job.interrupted) return;
   await db.scanRoot
     .updateMany({
       where: { id: target.id },
