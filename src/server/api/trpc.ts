@@ -16,6 +16,7 @@ import { createLogger } from "~/server/logger";
 import { reloadPrivatePaths } from "~/server/privacy/load-private-paths";
 import { privateFoldersLoaded, scrubPrivateText, scrubPrivateValues } from "~/server/privacy/private-paths";
 import { isValidInstanceApiKey } from "~/server/settings/settings-service";
+import { ShuttingDownError } from "~/server/shutdown-state";
 
 const log = createLogger("trpc");
 
@@ -122,7 +123,14 @@ const privacyBoundary = t.middleware(async ({ ctx, next }) => {
   return result.ok ? { ...result, data: scrubPrivateValues(result.data, ADMIN_CONFIGURATION_FIELDS) } : result;
 });
 
-export const publicProcedure = t.procedure.use(timingMiddleware).use(privacyBoundary);
+/** Work refused because the server is stopping (src/server/shutdown.ts) is a 503 to retry, not an internal error. */
+const refusedWhileStopping = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof ShuttingDownError) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: result.error.cause.message });
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(timingMiddleware).use(privacyBoundary).use(refusedWhileStopping);
 
 /** Signed-in session or instance API key; anything else is 401 UNAUTHORIZED. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
