@@ -9,7 +9,7 @@ import { downloadPayload, installFakeNotifications, type FakeNotifications } fro
 import { startFakeStash, type FakeStashServer } from "../fakes/stash-fake-server";
 import { fakeScene, fakeVideoFile } from "../fakes/stash-library";
 import { getVideoFixtures } from "../support/video-fixtures";
-import { E2E_DATA_DIR } from "./support/constants";
+import { ADMIN_STATE, E2E_DATA_DIR } from "./support/constants";
 
 /**
  * The canary test (../shared/privacy.md): a private Stash, a private Sonarr with webhooks and two
@@ -62,9 +62,21 @@ test.beforeAll(async () => {
   fs.mkdirSync(goneFolder);
 });
 
-test.afterAll(async () => {
-  await Promise.all([stash?.stop(), sonarr?.stop()]);
-  fs.rmSync(scratch, { recursive: true, force: true });
+// The other specs share this server: whatever happened above, its connections and scan roots go
+// (their private items stay in the queue, hidden, as a deleted source's items do).
+test.afterAll(async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, storageState: ADMIN_STATE });
+  const page = await context.newPage();
+  try {
+    const connections = (await trpcQuery(page, "connections.list", undefined)) as { json: { id: number; name: string }[] };
+    const roots = (await trpcQuery(page, "scanRoots.list", undefined)) as { json: { id: number; name: string }[] };
+    for (const { id } of connections.json.filter(({ name }) => name === STASH_NAME || name === SONARR_NAME)) await trpcMutation(page, "connections.delete", { id });
+    for (const { id } of roots.json.filter(({ name }) => name === "Home videos" || name === "Gone")) await trpcMutation(page, "scanRoots.delete", { id });
+  } finally {
+    await context.close();
+    await Promise.all([stash?.stop(), sonarr?.stop()]);
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
 });
 
 function card(page: Page, name: string): Locator {
@@ -108,6 +120,8 @@ test("adding Stash shows the warning verbatim and keeps Private locked on until 
 });
 
 test("every way data enters: sync, failing sync, webhooks, scan, failing scan", async ({ page }) => {
+  // Two syncs (one failing after its retries), a webhook registration, two scans: minutes on a loaded machine.
+  test.setTimeout(240_000);
   await page.goto("/settings/connections");
   await syncAndWait(page, STASH_NAME);
   await expect(card(page, STASH_NAME)).toContainText("2 added");
@@ -158,6 +172,7 @@ test("every way data enters: sync, failing sync, webhooks, scan, failing scan", 
 const PAGES = ["/", "/queue", "/queue?q=Scene%20One", "/stats", "/settings/connections", "/settings/scan-roots", "/settings/general", "/system/status", "/system/logs"];
 
 test("the canary appears in no page, response, tRPC query, log file or System → Logs", async ({ page }) => {
+  test.setTimeout(180_000);
   const bodies: { url: string; text: string }[] = [];
   page.on("response", (response) => {
     void response.text().then(
@@ -212,13 +227,6 @@ test("made public, Stash's paths do show on the queue page (the test can see the
   await page.goto(`/queue?q=${CANARY}`);
   await expect(page.getByRole("table", { name: "Queue items" })).toContainText(CANARY);
   await page.screenshot({ path: `${SCREENSHOTS}/privacy-made-public.png`, fullPage: true });
-});
-
-test("cleans up: its connections and scan roots go (their private items stay hidden in the queue)", async ({ page }) => {
-  const connections = (await trpcQuery(page, "connections.list", undefined)) as { json: { id: number; name: string }[] };
-  const roots = (await trpcQuery(page, "scanRoots.list", undefined)) as { json: { id: number; name: string }[] };
-  for (const { id } of connections.json.filter(({ name }) => name === STASH_NAME || name === SONARR_NAME)) await trpcMutation(page, "connections.delete", { id });
-  for (const { id } of roots.json.filter(({ name }) => name === "Home videos" || name === "Gone")) await trpcMutation(page, "scanRoots.delete", { id });
 });
 
 async function trpcMutation(page: Page, procedure: string, input: unknown): Promise<void> {
