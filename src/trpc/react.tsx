@@ -7,6 +7,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { useState } from "react";
 import SuperJSON from "superjson";
 import type { AppRouter } from "~/server/api/root";
+import { MAX_TRPC_BATCH_SIZE } from "~/server/security/request-limits";
 import { createQueryClient } from "./query-client";
 
 let clientQueryClientSingleton: QueryClient | undefined;
@@ -30,6 +31,8 @@ export function TRPCReactProvider(props: { children: React.ReactNode }) {
         httpBatchStreamLink({
           transformer: SuperJSON,
           url: `${getBaseUrl()}/api/trpc`,
+          // The server refuses larger batches (src/app/api/trpc/[trpc]/route.ts).
+          maxItems: MAX_TRPC_BATCH_SIZE,
           headers: () => {
             const headers = new Headers();
             headers.set("x-trpc-source", "nextjs-react");

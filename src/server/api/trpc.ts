@@ -15,6 +15,7 @@ import { db, type Database } from "~/server/db";
 import { createLogger } from "~/server/logger";
 import { reloadPrivatePaths } from "~/server/privacy/load-private-paths";
 import { privateFoldersLoaded, scrubPrivateText, scrubPrivateValues } from "~/server/privacy/private-paths";
+import { SummarisedLogLine } from "~/server/security/summarised-log-line";
 import { isValidInstanceApiKey } from "~/server/settings/settings-service";
 import { ShuttingDownError } from "~/server/shutdown-state";
 
@@ -94,11 +95,16 @@ export const createTRPCRouter = t.router;
 
 // 3. PROCEDURES
 
+/** Anyone can send requests without a session: one line, then a count per minute, not a line each. */
+const unauthenticatedRefusals = new SummarisedLogLine((count) => log.warn({ count }, "requests refused without a session or valid API key"));
+
 const timingMiddleware = t.middleware(async ({ next, path, type }) => {
   const start = performance.now();
   const result = await next();
   const durationMs = Math.round(performance.now() - start);
-  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
+  if (!result.ok && result.error.code === "UNAUTHORIZED") {
+    unauthenticatedRefusals.record();
+  } else if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
     log.error({ path, type, durationMs, err: { name: result.error.name, message: result.error.message } }, "procedure failed");
   } else {
     log.debug({ path, type, durationMs, ok: result.ok }, "procedure");

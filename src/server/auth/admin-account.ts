@@ -28,6 +28,9 @@ export class SetupAlreadyDoneError extends Error {
 }
 
 export async function createAdminAccount(db: Database, input: AdminAccountInput): Promise<{ id: number; username: string }> {
+  // Anyone may call this unauthenticated: once set up, refuse before paying for the hash (19 MiB and
+  // tens of ms each). The transaction below still decides a race between two first admins.
+  if (!(await needsSetup(db))) throw new SetupAlreadyDoneError();
   const passwordHash = await hashPassword(input.password);
   try {
     return await db.$transaction(async (tx) => {
