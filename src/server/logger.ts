@@ -4,7 +4,7 @@ import path from "node:path";
 import pino, { type Logger } from "pino";
 import pinoRoll from "pino-roll";
 import { env } from "~/env";
-import { resolveDataDir } from "~/server/database-url";
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, resolveDataDir, tightenMode } from "~/server/database-url";
 import { scrubPrivateText } from "~/server/privacy/private-paths";
 
 /**
@@ -42,13 +42,23 @@ export function logDirectory(): string {
   return path.join(resolveDataDir(), "logs");
 }
 
+/** Log lines may name files: owner-only, including logs an older version wrote world-readable. */
+async function tightenLogFiles(): Promise<void> {
+  const directory = logDirectory();
+  tightenMode(directory, PRIVATE_DIR_MODE);
+  for (const entry of await fs.promises.readdir(directory, { withFileTypes: true })) {
+    if (entry.isFile()) tightenMode(path.join(directory, entry.name), PRIVATE_FILE_MODE);
+  }
+}
+
 function createRootLogger(): Logger {
   const streams = pino.multistream([{ stream: process.stdout, level: env.LOG_LEVEL === "silent" ? "fatal" : env.LOG_LEVEL }]);
   if (env.LOG_TO_FILE === "true" && env.LOG_LEVEL !== "silent") {
     // pino-roll links current.log before SonicBoom's own (async) mkdir runs: on a fresh data dir
     // the link fails and file logging is lost, so the directory must exist first.
     fs.promises
-      .mkdir(logDirectory(), { recursive: true })
+      .mkdir(logDirectory(), { recursive: true, mode: PRIVATE_DIR_MODE })
+      .then(() => tightenLogFiles())
       .then(() =>
         pinoRoll({
           file: path.join(logDirectory(), LOG_FILE_BASENAME),
@@ -56,6 +66,8 @@ function createRootLogger(): Logger {
           limit: { count: 5 },
           mkdir: true,
           symlink: true,
+          // Passed on to SonicBoom's open(): every log file, rolled ones too, is born owner-only.
+          mode: PRIVATE_FILE_MODE,
         }),
       )
       .then((fileStream) => streams.add({ stream: fileStream, level: env.LOG_LEVEL }))

@@ -10,6 +10,8 @@ declare module "pino-roll" {
     symlink?: boolean;
     limit?: { count?: number; removeOtherLogFiles?: boolean };
     dateFormat?: string;
+    /** Passed on to SonicBoom: the mode new log files are opened with. */
+    mode?: number;
   }
   export default function pinoRoll(options: PinoRollOptions): Promise<DestinationStream>;
 }

@@ -10,6 +10,13 @@ import crypto from "node:crypto";
 const VERSION = "v1";
 const IV_BYTES = 12;
 
+/** Shorter (or blank) keys are refused: anything sealed under "" opens for anyone who reads the DB. */
+export const MIN_SECRET_KEY_LENGTH = 32;
+
+export function isStrongSecretKey(secretKey: string): boolean {
+  return secretKey.trim().length >= MIN_SECRET_KEY_LENGTH;
+}
+
 export class SecretDecryptError extends Error {
   constructor(readonly reason: "wrong_key" | "corrupt") {
     super(
@@ -36,6 +43,8 @@ function deriveKey(secretKey: string): { key: Buffer; id: string } {
 }
 
 export function sealSecret(plaintext: string, secretKey: string): string {
+  // Opening stays possible under any key (so a rotation can still read old values); sealing never.
+  if (!isStrongSecretKey(secretKey)) throw new Error(`Refusing to encrypt under a SECRET_KEY shorter than ${MIN_SECRET_KEY_LENGTH} characters`);
   const { key, id } = deriveKey(secretKey);
   const iv = crypto.randomBytes(IV_BYTES);
   const cipher = crypto.createCipheriv("aes-256-gcm", key, iv);
