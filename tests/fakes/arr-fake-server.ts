@@ -5,8 +5,8 @@ import { fakeSeries, type Json, type JsonObject, type ListLike } from "./arr-lib
 
 /**
  * A small Sonarr/Radarr v3 on 127.0.0.1, real HTTP (and HTTPS), for tests, Playwright and the
- * benchmark. Implements what Optimizarr calls — system/status, movie, series, episodefile — with
- * the apps' documented quirks (../shared/specs/arr-api-facts.md): 401 with an empty body for a
+ * benchmark. Implements what Optimizarr calls — system/status, movie, movie/N, series, series/N,
+ * episodefile — with the apps' documented quirks (../shared/specs/arr-api-facts.md): 401 with an empty body for a
  * missing or wrong key, a 307 into the URL base for requests without it, `episodefile` refusing a
  * request without seriesId. Behaviours switch at run time to produce every failure category.
  *
@@ -274,6 +274,16 @@ export async function startFakeArr(options: FakeArrOptions): Promise<FakeArrServ
     if (request.method === "GET" && path === "/api/v3/system/status") return sendJson(response, 200, systemStatus());
     if (request.method === "GET" && path === "/api/v3/movie" && options.app === "radarr") return sendList(response, library.movies ?? []);
     if (request.method === "GET" && path === "/api/v3/series" && options.app === "sonarr") return sendList(response, library.series ?? []);
+    // One series or movie by id, as a webhook naming it without its files makes Optimizarr ask.
+    const single = /^\/api\/v3\/(series|movie)\/(\d+)$/.exec(path);
+    if (request.method === "GET" && single && (single[1] === "series") === (options.app === "sonarr")) {
+      const list = (single[1] === "series" ? library.series : library.movies) ?? [];
+      for (let index = 0; index < list.length; index += 1) {
+        const item = list.at(index);
+        if (item && typeof item === "object" && !Array.isArray(item) && item.id === Number(single[2])) return sendJson(response, 200, item);
+      }
+      return sendJson(response, 404, { message: "NotFound" });
+    }
     if (request.method === "GET" && path === "/api/v3/episodefile" && options.app === "sonarr") {
       const seriesId = Number(url.searchParams.get("seriesId"));
       if (!url.searchParams.get("seriesId") || !Number.isInteger(seriesId)) {

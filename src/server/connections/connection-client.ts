@@ -25,6 +25,18 @@ export type LibraryEvent =
   /** A request failed after retries: the listing is incomplete and must not count as a success. */
   | { type: "failed"; error: ConnectionError };
 
+/**
+ * One series' (Sonarr) or movie's (Radarr) folder and files, as the app lists them now: what a
+ * webhook that names the series or movie but not its files (an older Rename) is checked against.
+ */
+export interface MediaFiles {
+  /** The series/movie folder as the app sees it (before path mapping). */
+  folderPath: string;
+  files: LibraryFile[];
+  /** Listed files that did not validate. */
+  invalid: number;
+}
+
 export interface AppIdentity {
   appName: string;
   version: string;

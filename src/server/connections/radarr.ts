@@ -1,8 +1,9 @@
 import "server-only";
 import { z } from "zod";
 import { arrFileFields, testArrConnection, toLibraryFile } from "./arr-common";
-import type { AppClientOptions, ConnectionClient, LibraryEvent, LibraryFile } from "./connection-client";
-import { createHttpClient } from "./http-client";
+import type { AppClientOptions, ConnectionClient, LibraryEvent, LibraryFile, MediaFiles } from "./connection-client";
+import { ok, type Result } from "./errors";
+import { createHttpClient, type HttpClient, type RequestOptions } from "./http-client";
 
 /**
  * Radarr v3. The library is one unpaginated GET /api/v3/movie with each movie's file inline
@@ -17,6 +18,23 @@ const movieSchema = z.object({
   id: z.number().int(),
   movieFile: movieFileSchema.nullish(),
 });
+
+/** The file is checked on its own, so a malformed one is counted instead of failing the folder. */
+const movieFolderSchema = z.object({ id: z.number().int(), path: z.string().min(1), movieFile: z.unknown().nullish() });
+
+/**
+ * One movie's folder and file: GET /api/v3/movie/N carries both (`movieFile` inline, absent when
+ * the movie has no file), so one request answers what GET /api/v3/moviefile?movieId=N would not
+ * (the folder). A file that fails validation is counted, as in the library listing.
+ */
+export async function readMovieFiles(http: HttpClient, movieId: number, options: RequestOptions = {}): Promise<Result<MediaFiles>> {
+  const movie = await http.getJson(`/api/v3/movie/${movieId}`, movieFolderSchema, options);
+  if (!movie.ok) return movie;
+  const raw = movie.data.movieFile;
+  if (raw == null) return ok({ folderPath: movie.data.path, files: [], invalid: 0 });
+  const file = movieFileSchema.safeParse(raw);
+  return ok({ folderPath: movie.data.path, files: file.success ? [toLibraryFile(file.data, "radarr")] : [], invalid: file.success ? 0 : 1 });
+}
 
 export function createRadarrClient(options: AppClientOptions): ConnectionClient {
   const context = { app: APP, baseUrl: options.baseUrl };

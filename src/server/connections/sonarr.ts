@@ -2,9 +2,9 @@ import "server-only";
 import pLimit from "p-limit";
 import { z } from "zod";
 import { arrFileFields, testArrConnection, toLibraryFile } from "./arr-common";
-import type { AppClientOptions, ConnectionClient, LibraryEvent } from "./connection-client";
-import type { Result } from "./errors";
-import { createHttpClient } from "./http-client";
+import type { AppClientOptions, ConnectionClient, LibraryEvent, MediaFiles } from "./connection-client";
+import { ok, type Result } from "./errors";
+import { createHttpClient, type HttpClient, type RequestOptions } from "./http-client";
 
 /**
  * Sonarr v3. No endpoint lists every episode file: GET /api/v3/series, then
@@ -25,6 +25,20 @@ const seriesSchema = z.object({
 
 const episodeFileSchema = z.object(arrFileFields);
 type EpisodeFile = z.infer<typeof episodeFileSchema>;
+
+const seriesFolderSchema = z.object({ id: z.number().int(), path: z.string().min(1) });
+
+/**
+ * One series' folder (GET /api/v3/series/N) and its episode files (GET /api/v3/episodefile?seriesId=N).
+ * The folder comes from Sonarr, not from whoever asked, so it can bound what the listing replaces.
+ */
+export async function readSeriesFiles(http: HttpClient, seriesId: number, options: RequestOptions = {}): Promise<Result<MediaFiles>> {
+  const series = await http.getJson(`/api/v3/series/${seriesId}`, seriesFolderSchema, options);
+  if (!series.ok) return series;
+  const listed = await http.getArray("/api/v3/episodefile", episodeFileSchema, { ...options, query: { seriesId } });
+  if (!listed.ok) return listed;
+  return ok({ folderPath: series.data.path, files: listed.data.items.map((file) => toLibraryFile(file, "sonarr")), invalid: listed.data.invalid });
+}
 
 export function createSonarrClient(options: AppClientOptions): ConnectionClient {
   const context = { app: APP, baseUrl: options.baseUrl };
