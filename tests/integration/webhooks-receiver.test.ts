@@ -141,9 +141,11 @@ describe("webhook receiver: imports", () => {
   it("yields one item for the same delivery twice and for 50 concurrent deliveries", async () => {
     const sonarr = await createWebhookConnection({ appType: "sonarr", pathMappings: [{ remote: "/tv", local: "/burst/tv" }] });
     const body = fixture("sonarr-download");
+    // Paths inside the series folder, as real bodies have them (one outside would count as a download path).
     const files = Array.from({ length: 25 }, (_, index) => ({
       ...body,
-      episodeFile: { ...(body.episodeFile as Json), id: 30_000 + index, path: `/tv/Burst/S01E${String(index + 1).padStart(2, "0")}.mkv` },
+      series: { ...(body.series as Json), path: "/tv/Burst" },
+      episodeFile: { ...(body.episodeFile as Json), id: 30_000 + index, path: `/tv/Burst/S01E${String(index + 1).padStart(2, "0")}.mkv`, relativePath: `S01E${String(index + 1).padStart(2, "0")}.mkv` },
     }));
 
     const twice = [await deliver("sonarr", files[0]!, { token: sonarr.secret }), await deliver("sonarr", files[0]!, { token: sonarr.secret })];

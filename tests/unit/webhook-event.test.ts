@@ -47,6 +47,26 @@ describe("parseWebhookEvent", () => {
     expect(windows).toMatchObject({ ok: true, event: { file: { path: "D:\\TV\\Show\\Season 1\\a.mkv" } } });
   });
 
+  it("reads an older Rename without its files as a re-read of that one series or movie", () => {
+    expect(parseWebhookEvent("sonarr", fixture("sonarr-v3-rename-series-only"))).toEqual({
+      ok: true, eventType: "Rename", event: { kind: "refresh", mediaId: 12, folderPath: "/tv/The Example Files" },
+    });
+    expect(parseWebhookEvent("radarr", fixture("radarr-v3-rename-movie-only"))).toEqual({
+      ok: true, eventType: "Rename", event: { kind: "refresh", mediaId: 345, folderPath: "/movies/Example Movie (2021)" },
+    });
+  });
+
+  it("takes an older Download's library path (folder + relativePath) over its download-client path", () => {
+    const sonarr = parseWebhookEvent("sonarr", fixture("sonarr-v3-download-client-path"));
+    const radarr = parseWebhookEvent("radarr", fixture("radarr-v3-download-client-path-upgrade"));
+
+    expect(sonarr.ok && sonarr.event.kind === "import" && sonarr.event.files.map((file) => file.path)).toEqual(["/tv/Show/Season 1/Show - S01E02 - Title HDTV-720p.mkv"]);
+    expect(radarr.ok && radarr.event.kind === "import" && [radarr.event.files.map((file) => file.path), radarr.event.replaced]).toEqual([
+      ["/movies/Example Movie (2021)/Example Movie (2021).mkv"],
+      [{ id: 1874, path: "/movies/Example Movie (2021)/Example Movie (2021).mkv" }],
+    ]);
+  });
+
   it("accepts fields it does not know and versions that send languages as a string", () => {
     const body = fixture("sonarr-download");
     Object.assign(body.episodeFile as object, { languages: "English/French", somethingNew: { nested: true } });

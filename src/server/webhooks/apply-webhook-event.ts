@@ -1,11 +1,13 @@
 import "server-only";
 import type { QueueStatus } from "~/lib/queue-enums";
 import { arrExternalId } from "~/server/connections/arr-common";
+import type { LibraryFile } from "~/server/connections/connection-client";
 import type { Database } from "~/server/db";
 import { normaliseCodec } from "~/server/media/codec";
 import { pickMediaFacts, type MediaFacts } from "~/server/media/media-facts";
 import { findQueueItemsByPath, upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
 import type { TargetCodec } from "~/server/settings/general-settings";
+import type { MediaFilesLookup } from "./media-files-lookup";
 import type { RenamedWebhookFile, WebhookFile } from "./payload-schemas";
 import { qualitySourceFromName } from "./quality-name";
 import type { ResolvedFileRef, WebhookAppType, WebhookEvent } from "./webhook-event";
@@ -36,10 +38,16 @@ export interface WebhookTarget {
   /** Remote path (as the app sees it) → local path, with the connection's mappings. */
   mapPath: (remotePath: string) => string;
   lookupFileFacts: FileFactsLookup;
+  /** One series'/movie's folder and files as the app lists them now. */
+  lookupMediaFiles: MediaFilesLookup;
 }
 
 export interface ApplyResult {
-  outcome: "accepted" | "ignored";
+  /**
+   * `failed`: understood, but it could not be carried out now because the app did not answer our
+   * question about it. Recorded as failed with its body, so it can be retried; nothing changed.
+   */
+  outcome: "accepted" | "ignored" | "failed";
   /**
    * Imports and renames: the distinct files the delivery named (with safe paths), plus this
    * connection's items an upgrade replaced. Deletes: this connection's items marked removed. Never
@@ -70,6 +78,8 @@ export async function applyWebhookEvent(db: Database, target: WebhookTarget, eve
       return applyImport(db, target, event.files, event.replaced);
     case "rename":
       return applyRename(db, target, event.folderPath, event.files);
+    case "refresh":
+      return applyRefresh(db, target, event.mediaId);
     case "fileDelete":
       return applyFileDelete(db, target, event.file, event.reason);
     case "mediaDelete":
@@ -153,6 +163,73 @@ async function applyRename(db: Database, target: WebhookTarget, folderPath: stri
   return { outcome: "accepted", itemsAffected: named, note: withScopeNote(note, outOfScope), outOfScope };
 }
 
+/**
+ * An older Rename names the series/movie but not its files: re-read it from the app and apply the
+ * listing as the rename would have — listed files added or updated, this connection's items inside
+ * its folder that the listing no longer has marked removed. The folder is the app's answer, not the
+ * payload's, so a delivery cannot widen what the listing replaces (say, to a whole root folder).
+ */
+async function applyRefresh(db: Database, target: WebhookTarget, mediaId: number): Promise<ApplyResult> {
+  const noun = target.appType === "sonarr" ? "series" : "movie";
+  const listed = await target.lookupMediaFiles(mediaId);
+  if (!listed.ok) {
+    const note = `Could not re-read ${noun} ${mediaId} from ${target.appLabel}: ${listed.error.message}. Nothing changed; retry this delivery once ${target.appLabel} answers`;
+    return { outcome: "failed", itemsAffected: 0, note, outOfScope: [] };
+  }
+  const outOfScope: ScopeIgnore[] = [];
+  const folder = safeFolder(target.mapPath(listed.data.folderPath));
+  if (folder === null) {
+    noteIgnored(outOfScope, "unsafe-path", 1);
+    return { outcome: "accepted", itemsAffected: 0, note: withScopeNote(`${target.appLabel} gave ${noun} ${mediaId} no usable folder; queue unchanged`, outOfScope), outOfScope };
+  }
+  const inputs: QueueItemInput[] = [];
+  for (const file of listed.data.files) {
+    const input = fromLibraryFile(target, file);
+    if (isSafePath(input.filePath)) inputs.push(input);
+    else noteIgnored(outOfScope, "unsafe-path", 1);
+  }
+  const existing = await findQueueItemsByPath(db, inputs.map((input) => input.filePath));
+  noteIgnored(outOfScope, "held-by-another-source", inputs.filter((input) => holderOf(existing.get(input.filePath), target.connectionId) === "other").length);
+  await upsertQueueItems(db, inputs, { targetCodec: target.targetCodec, keepOtherConnectionsItems: true });
+  const removed = await markGoneInFolder(db, target, folder, new Set(inputs.map((input) => input.filePath)), `No longer listed by ${target.appLabel} after a rename`);
+  const invalid = listed.data.invalid > 0 ? `, ${listed.data.invalid} unreadable` : "";
+  const note = `Re-read ${noun} ${mediaId} from ${target.appLabel} (the Rename did not list its files): ${inputs.length} file(s) listed${invalid}, ${removed} no longer there marked removed`;
+  return { outcome: "accepted", itemsAffected: inputs.length + removed, note: withScopeNote(note, outOfScope), outOfScope };
+}
+
+/** This connection's removable items inside `folder` (by whole segments) except `keep`. */
+async function markGoneInFolder(db: Database, target: WebhookTarget, folder: string, keep: ReadonlySet<string>, reason: string): Promise<number> {
+  // LIKE (what startsWith becomes) ignores ASCII case in SQLite: narrow in SQL, decide exactly here.
+  const candidates = await db.queueItem.findMany({
+    where: { connectionId: target.connectionId, filePath: { startsWith: folder }, status: { in: [...REMOVABLE_STATUSES] } },
+    select: { id: true, filePath: true },
+  });
+  const ids = candidates.filter((item) => isInsideFolder(item.filePath, folder) && !keep.has(item.filePath)).map((item) => item.id);
+  let removed = 0;
+  for (let start = 0; start < ids.length; start += 500) {
+    const result = await db.queueItem.updateMany({
+      where: { id: { in: ids.slice(start, start + 500) }, connectionId: target.connectionId, status: { in: [...REMOVABLE_STATUSES] } },
+      data: { status: "removed", statusReason: reason },
+    });
+    removed += result.count;
+  }
+  return removed;
+}
+
+/** A file as the app's REST API lists it, like a sync's (full media facts), but marked as a webhook's. */
+function fromLibraryFile(target: WebhookTarget, file: LibraryFile): QueueItemInput {
+  return {
+    filePath: target.mapPath(file.remotePath),
+    sizeBytes: file.sizeBytes,
+    ...pickMediaFacts(file),
+    qualitySource: file.qualitySource,
+    source: "webhook",
+    connectionId: target.connectionId,
+    externalId: file.externalId,
+    fileModifiedAt: null,
+  };
+}
+
 async function applyFileDelete(db: Database, target: WebhookTarget, file: ResolvedFileRef, reason: string | null): Promise<ApplyResult> {
   const why = reason ? ` (${humanDeleteReason(reason)})` : "";
   const outOfScope: ScopeIgnore[] = [];
@@ -173,20 +250,7 @@ async function applyMediaDelete(db: Database, target: WebhookTarget, folderPath:
     const outOfScope: ScopeIgnore[] = [{ reason: "unsafe-path", count: 1 }];
     return { outcome: "accepted", itemsAffected: 0, note: withScopeNote(null, outOfScope), outOfScope };
   }
-  // LIKE (what startsWith becomes) ignores ASCII case in SQLite: narrow in SQL, decide exactly here.
-  const candidates = await db.queueItem.findMany({
-    where: { connectionId: target.connectionId, filePath: { startsWith: folder }, status: { in: [...REMOVABLE_STATUSES] } },
-    select: { id: true, filePath: true },
-  });
-  const ids = candidates.filter((item) => isInsideFolder(item.filePath, folder)).map((item) => item.id);
-  let removed = 0;
-  for (let start = 0; start < ids.length; start += 500) {
-    const result = await db.queueItem.updateMany({
-      where: { id: { in: ids.slice(start, start + 500) }, connectionId: target.connectionId, status: { in: [...REMOVABLE_STATUSES] } },
-      data: { status: "removed", statusReason: `Deleted in ${target.appLabel} with its ${target.appType === "sonarr" ? "series" : "movie"}` },
-    });
-    removed += result.count;
-  }
+  const removed = await markGoneInFolder(db, target, folder, new Set(), `Deleted in ${target.appLabel} with its ${target.appType === "sonarr" ? "series" : "movie"}`);
   const outOfScope: ScopeIgnore[] = [];
   if (removed === 0) {
     // Only for the log: did the folder hold someone else's items? (Approximate: LIKE ignores case.)

@@ -1,12 +1,9 @@
 import "server-only";
 import pLimit from "p-limit";
 import { z } from "zod";
-import { openApiKey } from "~/server/connections/api-key";
-import { appDefinition } from "~/server/connections/apps";
 import { arrFileFields, toLibraryFile } from "~/server/connections/arr-common";
-import { createHttpClient } from "~/server/connections/http-client";
 import type { FileFacts, FileFactsLookup } from "./apply-webhook-event";
-import type { WebhookAppType } from "./webhook-event";
+import { openLookupHttp, type LookupConnection } from "./lookup-http";
 
 /**
  * When a webhook arrives before the app scanned the file (no mediaInfo), ask its REST API by file
@@ -14,30 +11,15 @@ import type { WebhookAppType } from "./webhook-event";
  * A failure is not fatal: the item is queued with an unknown codec and the reason recorded.
  */
 const CONCURRENCY = 4;
-const LOOKUP_TIMEOUTS = { connectMs: 5_000, headersMs: 10_000, bodyIdleMs: 10_000, jsonTotalMs: 15_000 };
 
 const arrFileSchema = z.object(arrFileFields);
 
-interface LookupConnection {
-  appType: WebhookAppType;
-  baseUrl: string;
-  apiKeyEncrypted: string;
-  trustedCertSha256: string | null;
-}
-
 export function createFileFactsLookup(connection: LookupConnection): FileFactsLookup {
   return async (fileIds) => {
-    const opened = openApiKey(connection);
+    const opened = openLookupHttp(connection);
     if (!opened.ok) return { ok: false, message: opened.error.message };
+    const { http } = opened;
     const sonarr = connection.appType === "sonarr";
-    const http = createHttpClient({
-      app: sonarr ? "Sonarr" : "Radarr",
-      baseUrl: connection.baseUrl,
-      apiKey: opened.apiKey,
-      apiKeyHeader: appDefinition(connection.appType).apiKeyHeader,
-      trustedCertSha256: connection.trustedCertSha256,
-      timeouts: LOOKUP_TIMEOUTS,
-    });
     const limit = pLimit(CONCURRENCY);
     try {
       const results = await Promise.all(

@@ -61,7 +61,8 @@ export const sonarrPayloads = {
       deletedFiles: z.array(fileRef).max(5000).nullish(),
     })
     .refine((body) => body.episodeFile != null || body.episodeFiles != null, { message: "Download needs episodeFile or episodeFiles", path: ["episodeFile"] }),
-  Rename: z.looseObject({ series, renamedEpisodeFiles: z.array(renamedFile).max(20_000) }),
+  /** Older Sonarr sends only `series`, no renamedEpisodeFiles: then the series is re-read. */
+  Rename: z.looseObject({ series, renamedEpisodeFiles: z.array(renamedFile).max(20_000).nullish() }),
   EpisodeFileDelete: z.looseObject({ series, episodeFile: fileRef, deleteReason }),
   SeriesDelete: z.looseObject({ series, deletedFiles: z.boolean() }),
 } as const;
@@ -73,7 +74,8 @@ export const radarrPayloads = {
     isUpgrade: z.boolean().nullish(),
     deletedFiles: z.array(fileRef).max(5000).nullish(),
   }),
-  Rename: z.looseObject({ movie, renamedMovieFiles: z.array(renamedFile).max(5000) }),
+  /** Older Radarr sends only `movie`, no renamedMovieFiles: then the movie is re-read. */
+  Rename: z.looseObject({ movie, renamedMovieFiles: z.array(renamedFile).max(5000).nullish() }),
   MovieFileDelete: z.looseObject({ movie, movieFile: fileRef, deleteReason }),
   MovieDelete: z.looseObject({ movie, deletedFiles: z.boolean() }),
 } as const;

@@ -75,7 +75,14 @@ async function runDelivery(db: Database, connection: WebhookConnection, delivery
     return reply(500, { error: "Processing failed; the delivery was recorded and can be retried from Optimizarr" });
   }
   const { outcome, itemsAffected, note } = result.data;
-  await recordDelivery(db, { ...base, outcome, error: note && redactDeliveryText(note, connection, target, delivery.json), itemsAffected, payload: null });
+  const error = note && redactDeliveryText(note, connection, target, delivery.json);
+  if (outcome === "failed") {
+    // The app's webhook worked; it was our question back to the app that went unanswered. A 5xx
+    // would mark the app's notification as failing, so: 202, and the body is kept for a retry.
+    await recordDelivery(db, { ...base, outcome, error, itemsAffected, payload: delivery.text });
+    return reply(202, { outcome, itemsAffected, retryable: true });
+  }
+  await recordDelivery(db, { ...base, outcome, error, itemsAffected, payload: null });
   return reply(200, { outcome, itemsAffected });
 }
 

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { libraryPath } from "./library-path";
 import { envelopeSchema, radarrPayloads, sonarrPayloads, type RenamedWebhookFile, type WebhookFile, type WebhookFileRef } from "./payload-schemas";
 
 export type WebhookAppType = "sonarr" | "radarr";
@@ -10,6 +11,11 @@ export type WebhookEvent =
   | { kind: "import"; files: WebhookFile[]; replaced: ResolvedFileRef[] }
   /** `folderPath` is the series/movie folder: a renamed file stays inside it. */
   | { kind: "rename"; folderPath: string; files: RenamedWebhookFile[] }
+  /**
+   * Something changed the files of one series/movie without saying which (an older Rename that
+   * carries only `series`/`movie`): re-read it from the app. `mediaId` is the app's series/movie id.
+   */
+  | { kind: "refresh"; mediaId: number; folderPath: string }
   | { kind: "fileDelete"; file: ResolvedFileRef; reason: string | null }
   /** A series or movie was removed from the app; its files are gone only when `filesDeleted`. */
   | { kind: "mediaDelete"; folderPath: string; filesDeleted: boolean }
@@ -44,11 +50,15 @@ function parseSonarr(eventType: string, body: unknown): EventResult {
       return map(sonarrPayloads.Download.safeParse(body), (data) => ({
         kind: "import",
         // The per-file event carries episodeFile; "On Import Complete" carries episodeFiles[].
-        files: [...(data.episodeFile ? [data.episodeFile] : []), ...(data.episodeFiles ?? [])],
+        files: [...(data.episodeFile ? [data.episodeFile] : []), ...(data.episodeFiles ?? [])].map((file) => inLibrary(file, data.series.path)),
         replaced: (data.deletedFiles ?? []).map((ref) => resolveRef(ref, data.series.path)),
       }));
     case "Rename":
-      return map(sonarrPayloads.Rename.safeParse(body), (data) => ({ kind: "rename", folderPath: data.series.path, files: data.renamedEpisodeFiles }));
+      return map(sonarrPayloads.Rename.safeParse(body), (data) =>
+        data.renamedEpisodeFiles
+          ? { kind: "rename", folderPath: data.series.path, files: data.renamedEpisodeFiles }
+          : { kind: "refresh", mediaId: data.series.id, folderPath: data.series.path },
+      );
     case "EpisodeFileDelete":
       return map(sonarrPayloads.EpisodeFileDelete.safeParse(body), (data) => ({
         kind: "fileDelete",
@@ -67,11 +77,15 @@ function parseRadarr(eventType: string, body: unknown): EventResult {
     case "Download":
       return map(radarrPayloads.Download.safeParse(body), (data) => ({
         kind: "import",
-        files: [data.movieFile],
+        files: [inLibrary(data.movieFile, data.movie.folderPath)],
         replaced: (data.deletedFiles ?? []).map((ref) => resolveRef(ref, data.movie.folderPath)),
       }));
     case "Rename":
-      return map(radarrPayloads.Rename.safeParse(body), (data) => ({ kind: "rename", folderPath: data.movie.folderPath, files: data.renamedMovieFiles }));
+      return map(radarrPayloads.Rename.safeParse(body), (data) =>
+        data.renamedMovieFiles
+          ? { kind: "rename", folderPath: data.movie.folderPath, files: data.renamedMovieFiles }
+          : { kind: "refresh", mediaId: data.movie.id, folderPath: data.movie.folderPath },
+      );
     case "MovieFileDelete":
       return map(radarrPayloads.MovieFileDelete.safeParse(body), (data) => ({
         kind: "fileDelete",
@@ -89,13 +103,17 @@ function map<T>(result: z.ZodSafeParseResult<T>, toEvent: (data: T) => WebhookEv
   return result.success ? { success: true, event: toEvent(result.data) } : { success: false, error: result.error };
 }
 
-/** relativePath is relative to the series/movie folder; join with that folder's own separator. */
+/**
+ * An imported file at its library path (older apps send the download client's path in `path`).
+ * Renamed files need no such care: a rename happens inside the library, in every version.
+ */
+function inLibrary(file: WebhookFile, folder: string): WebhookFile {
+  return { ...file, path: libraryPath(file, folder) ?? file.path };
+}
+
+/** A deleted file's library path: from `path`, or the folder + relativePath when that is all there is. */
 function resolveRef(ref: WebhookFileRef, folder: string): ResolvedFileRef {
-  if (ref.path) return { id: ref.id ?? null, path: ref.path };
-  if (!ref.relativePath) return { id: ref.id ?? null, path: null };
-  const separator = folder.includes("\\") && !folder.includes("/") ? "\\" : "/";
-  const base = folder.endsWith(separator) ? folder.slice(0, -1) : folder;
-  return { id: ref.id ?? null, path: `${base}${separator}${ref.relativePath.replace(/^[\\/]+/, "")}` };
+  return { id: ref.id ?? null, path: libraryPath(ref, folder) };
 }
 
 /** Field names and zod's messages only: never the offending (possibly long or private) values. */

@@ -7,6 +7,7 @@ import { createPathMapper, parseStoredPathMappings } from "~/server/connections/
 import { getGeneralSettings } from "~/server/settings/settings-service";
 import type { WebhookTarget } from "./apply-webhook-event";
 import { createFileFactsLookup } from "./file-facts-lookup";
+import { createMediaFilesLookup } from "./media-files-lookup";
 import type { WebhookAppType } from "./webhook-event";
 
 /** The connection fields a delivery needs; the API key stays sealed until a lookup opens it. */
@@ -45,5 +46,6 @@ export async function buildWebhookTarget(db: Database, connection: WebhookConnec
     targetCodec,
     mapPath: createPathMapper(parseStoredPathMappings(connection.pathMappings)),
     lookupFileFacts: createFileFactsLookup({ ...connection, appType }),
+    lookupMediaFiles: createMediaFilesLookup({ ...connection, appType }),
   };
 }
