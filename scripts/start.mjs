@@ -1,12 +1,17 @@
 #!/usr/bin/env node
-// `npm start`: apply migrations, build when no build exists, serve on PORT (default 3000).
+// `npm start`: apply migrations, build when there is no build or the sources changed since it was
+// made (see build-freshness.mjs), serve on PORT (default 3000).
 // `npm run dev`: the same with `next dev`.
 import { spawnSync, spawn } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
+import { buildState, recordBuild } from "./build-freshness.mjs";
 import { applyEnvDefaults } from "./env-defaults.mjs";
 
 const env = applyEnvDefaults({ ...process.env });
+// Next.js exits on SIGTERM/SIGINT as soon as its open requests end; with this set it leaves the
+// signals to Optimizarr, which interrupts running syncs and scans and closes the database first
+// (src/server/shutdown.ts). It must be in the process environment: Next reads it before .env.
+env.NEXT_MANUAL_SIG_HANDLE ??= "true";
 const dev = process.argv.includes("--dev");
 const bin = (name) => path.join("node_modules", ".bin", name);
 
@@ -21,9 +26,11 @@ function run(command, args) {
 console.log("Optimizarr: applying database migrations…");
 run("prisma", ["migrate", "deploy"]);
 
-if (!dev && !fs.existsSync(path.join(".next", "BUILD_ID"))) {
-  console.log("Optimizarr: no build found, building (about a minute, once)…");
+const build = dev ? "current" : buildState();
+if (build !== "current") {
+  console.log(build === "missing" ? "Optimizarr: no build found, building (about a minute, once)…" : "Optimizarr: the sources changed since the last build, rebuilding (about a minute)…");
   run("next", ["build"]);
+  recordBuild();
 }
 
 const port = env.PORT ?? "3000";
