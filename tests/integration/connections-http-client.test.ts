@@ -239,6 +239,38 @@ describe("streaming lists", () => {
     expect(html).toMatchObject({ ok: false, error: { category: "bad_response", message: expect.stringContaining("HTML page") } });
   });
 
+  it("stops reading a JSON answer past 16 MB, whether its size was announced or not", async () => {
+    const radarr = await fake({ app: "radarr", library: { movies: { length: 300, at: (index) => ({ id: index, padding: "x".repeat(60_000) }) } } });
+    radarr.route("GET", "/api/v3/big", () => ({ status: 200, body: ["y".repeat(17 * 1024 * 1024)] }));
+    const client = createHttpClient({ app: "Radarr", baseUrl: radarr.url, apiKey: API_KEY, apiKeyHeader: "X-Api-Key" });
+
+    const announced = await client.getJson("/api/v3/big", z.unknown(), { retry: false });
+    // The list route sends no Content-Length: the cap holds while reading.
+    const chunked = await client.getArray("/api/v3/movie", z.unknown(), { retry: false });
+    await client.close();
+
+    for (const result of [announced, chunked]) {
+      expect(result).toMatchObject({ ok: false, error: { category: "bad_response" } });
+      if (!result.ok) expect(result.error.message).toBe(`Radarr at ${radarr.url} sent an answer larger than 16 MB (answer too large): Optimizarr stopped reading it`);
+    }
+  });
+
+  it("fails a streamed list at an entry larger than 1 MB, after the entries before it", async () => {
+    const movies = generateRadarrLibrary(50);
+    const radarr = await fake({
+      app: "radarr",
+      library: { movies: { length: 60, at: (index) => (index === 50 ? { id: 51, overview: "z".repeat(2 * 1024 * 1024) } : movies.at(index % 50)) } },
+    });
+    const client = createConnectionClient("radarr", { baseUrl: radarr.url, apiKey: API_KEY });
+
+    const result = await collect(client.library());
+    await client.close();
+
+    expect(result.files.length).toBeGreaterThan(0);
+    expect(result.files.length).toBeLessThanOrEqual(50);
+    expect(result.failed).toEqual({ category: "bad_response", message: `Radarr at ${radarr.url} sent one list entry larger than 1 MB: Optimizarr stopped reading it` });
+  });
+
   it("retries transient failures of GETs and gets through", async () => {
     const radarr = await fake({ app: "radarr", library: { movies: [fakeMovie(1, { path: "/m/a.mkv" })] }, behaviour: { transientFailures: 2 } });
     const client = createConnectionClient("radarr", { baseUrl: radarr.url, apiKey: API_KEY });

@@ -55,6 +55,21 @@ const DEFAULT_TIMEOUTS: HttpTimeouts = {
 
 let defaults: HttpTimeouts = DEFAULT_TIMEOUTS;
 
+/**
+ * What one answer may make us hold in memory, whatever the server sends: a JSON answer read whole
+ * (a real one is a few kB; the big lists are streamed, not read whole), and one element of a
+ * streamed list (a movie is a few kB, a series with all its seasons a few dozen). Past the cap
+ * reading stops and the call fails: skipping an oversized element would still mean buffering it.
+ */
+export const MAX_JSON_ANSWER_BYTES = 16 * 1024 * 1024;
+export const MAX_LIST_ITEM_BYTES = 1024 * 1024;
+
+const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
+
+function tooLargeError(context: ErrorContext, what: string): ConnectionError {
+  return { category: "bad_response", message: `${context.app} at ${context.baseUrl} sent ${what}: Optimizarr stopped reading it` };
+}
+
 /** Tests and the benchmark shorten the waits; the app uses the defaults above. */
 export function setHttpClientDefaults(patch: Partial<HttpTimeouts> | null): void {
   defaults = patch ? { ...DEFAULT_TIMEOUTS, ...patch } : DEFAULT_TIMEOUTS;
@@ -244,14 +259,29 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return result;
   }
 
-  /** The whole body as text; an HTML page (the app's web UI, a login proxy) is a failure of its own. */
+  /**
+   * The whole body as text, up to MAX_JSON_ANSWER_BYTES (never buffered past it); an HTML page
+   * (the app's web UI, a login proxy) is a failure of its own.
+   */
   async function readTextBody(response: Response): Promise<Result<string>> {
-    let text: string;
+    const tooLarge = tooLargeError(context, `an answer larger than ${megabytes(MAX_JSON_ANSWER_BYTES)} (answer too large)`);
+    if (Number(response.headers.get("content-length")) > MAX_JSON_ANSWER_BYTES) {
+      await response.body?.cancel();
+      return fail(tooLarge);
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
     try {
-      text = await response.text();
+      for await (const chunk of response.body ?? []) {
+        size += chunk.byteLength;
+        // Leaving the loop cancels the stream: the rest is never read.
+        if (size > MAX_JSON_ANSWER_BYTES) return fail(tooLarge);
+        chunks.push(chunk);
+      }
     } catch (error) {
       return fail(classifyError(error, context));
     }
+    const text = new TextDecoder().decode(Buffer.concat(chunks));
     if (text.trimStart().startsWith("<")) return fail(htmlResponseError(context, text.slice(0, 16_384)));
     return ok(text);
   }
@@ -277,7 +307,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const parser = new JSONParser({ paths: ["$.*"], keepStack: false });
     let pending: unknown[] = [];
     let parseError: Error | null = null;
-    parser.onValue = ({ value }) => void pending.push(value);
+    // Bytes fed since the last complete element: the parser holds an unfinished element whole, so
+    // this is what bounds its memory (to the cap plus one network chunk).
+    let bytesSinceItem = 0;
+    parser.onValue = ({ value }) => {
+      bytesSinceItem = 0;
+      pending.push(value);
+    };
     parser.onError = (error) => (parseError ??= error);
     let sawStart = false;
     try {
@@ -298,8 +334,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           }
           sawStart = first !== null;
         }
+        bytesSinceItem += chunk.byteLength;
         parser.write(chunk);
         if (parseError) break;
+        if (bytesSinceItem > MAX_LIST_ITEM_BYTES) {
+          yield { type: "failed", error: tooLargeError(context, `one list entry larger than ${megabytes(MAX_LIST_ITEM_BYTES)}`) };
+          return;
+        }
         if (pending.length > 0) {
           const values = pending;
           pending = [];
