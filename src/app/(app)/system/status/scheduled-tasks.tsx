@@ -6,7 +6,7 @@ import type { RouterOutputs } from "~/trpc/react";
 
 type ScheduledTask = RouterOutputs["system"]["status"]["scheduledTasks"][number];
 
-const SETTINGS_PAGE = { sync: "/settings/connections", rescan: "/settings/scan-roots" } as const satisfies Record<ScheduledTask["kind"], string>;
+const SETTINGS_PAGE = { sync: "/settings/connections", rescan: "/settings/scan-roots", backup: "/system/backup" } as const satisfies Record<ScheduledTask["kind"], string>;
 
 /** Automatic syncs and rescans with their timing, like Sonarr's System → Tasks. */
 export function ScheduledTasks({ tasks }: { tasks: ScheduledTask[] }) {
