@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/server/db";
+import { sealApiKey } from "~/server/connections/api-key";
 import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
+import { createMediaFilesLookup } from "~/server/webhooks/media-files-lookup";
 import { startFakeArr, sonarrLibrary, type FakeArrServer } from "../fakes/arr-fake-server";
 import { fakeEpisodeFile, fakeMovie } from "../fakes/arr-library";
 import { createWebhookConnection, deliver, fixture, type Json } from "../support/webhook-delivery";
@@ -72,7 +74,8 @@ describe("older Rename (series/movie only): the one series or movie is re-read f
     await upsertQueueItems(
       db,
       [
-        item({ filePath: before, connectionId: sonarr.id, externalId: "episodeFile:9876" }),
+        // Without a file id, so only the listing can tell that its name is gone.
+        item({ filePath: before, connectionId: sonarr.id }),
         item({ filePath: `${LOCAL_SERIES}/Season 02/The Example Files - S02E04 - Four Walls [WEBDL-1080p].mkv`, connectionId: sonarr.id, externalId: "episodeFile:9875" }),
         item({ filePath: sibling, connectionId: sonarr.id, externalId: "episodeFile:1" }),
         item({ filePath: othersInFolder, connectionId: other.id, externalId: "episodeFile:2" }),
@@ -99,6 +102,20 @@ describe("older Rename (series/movie only): the one series or movie is re-read f
     expect(delivery!.error).toBe("Re-read series 12 from Sonarr (the Rename did not list its files): 2 file(s) listed, 1 no longer there marked removed");
   });
 
+  it("leaves a renamed file known by its id queued once, under its new name only", async () => {
+    const sonarr = await createWebhookConnection({ appType: "sonarr", baseUrl: fake!.url, pathMappings: [{ remote: "/tv", local: "/byid/tv" }] });
+    const before = "/byid/tv/The Example Files/Season 02/The Example Files - S02E05 - The Fifth Door WEBDL-1080p.mkv";
+    await upsertQueueItems(db, [item({ filePath: before, connectionId: sonarr.id, externalId: "episodeFile:9876" })], { targetCodec: "h265" });
+
+    const result = await deliver("sonarr", fixture("sonarr-v3-rename-series-only"), { token: sonarr.secret });
+
+    expect(result.status).toBe(200);
+    // Moved or marked removed, depending on whether the queue follows file ids: never still queued.
+    expect((await statusOf(before))?.status ?? "moved").not.toBe("queued");
+    const live = await db.queueItem.findMany({ where: { connectionId: sonarr.id, externalId: "episodeFile:9876", status: { not: "removed" } } });
+    expect(live.map((row) => row.filePath)).toEqual(["/byid/tv/The Example Files/Season 02/The Example Files - S02E05 - The Fifth Door [WEBDL-1080p].mkv"]);
+  });
+
   it("bounds the re-read by the app's folder for the series, not the payload's", async () => {
     const sonarr = await createWebhookConnection({ appType: "sonarr", baseUrl: fake!.url, pathMappings: [{ remote: "/tv", local: "/bound/tv" }] });
     const elsewhere = "/bound/tv/Another Show/Season 01/a.mkv";
@@ -117,7 +134,7 @@ describe("older Rename (series/movie only): the one series or movie is re-read f
     // Its own local root: the listing's paths are new here (the first test's connection holds them under /old).
     const sonarr = await createWebhookConnection({ appType: "sonarr", baseUrl: fake!.url, pathMappings: [{ remote: "/tv", local: "/retry/tv" }] });
     const before = "/retry/tv/The Example Files/Season 02/old name.mkv";
-    await upsertQueueItems(db, [item({ filePath: before, connectionId: sonarr.id, externalId: "episodeFile:9876" })], { targetCodec: "h265" });
+    await upsertQueueItems(db, [item({ filePath: before, connectionId: sonarr.id })], { targetCodec: "h265" });
     fake!.setBehaviour({ respondWith: "server-error" });
 
     const result = await deliver("sonarr", fixture("sonarr-v3-rename-series-only"), { token: sonarr.secret });
@@ -139,6 +156,19 @@ describe("older Rename (series/movie only): the one series or movie is re-read f
   });
 });
 
+describe("the re-read's deadline", () => {
+  it("gives up on an app that never answers within the deadline, as a failure result", async () => {
+    fake = await startFakeArr({ app: "sonarr", apiKey: API_KEY, behaviour: { respondWith: "hang" } });
+    const lookup = createMediaFilesLookup({ appType: "sonarr", baseUrl: fake.url, apiKeyEncrypted: sealApiKey(API_KEY).apiKeyEncrypted, trustedCertSha256: null }, 300);
+    const started = Date.now();
+
+    const result = await lookup(12);
+
+    expect(result.ok).toBe(false);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+});
+
 describe("older Rename for Radarr", () => {
   it("answers 200, reads movie 345 and applies its one file", async () => {
     const current = `${MOVIE}/Example Movie (2021) [Bluray-2160p].mkv`;
@@ -157,7 +187,7 @@ describe("older Rename for Radarr", () => {
     const neighbour = "/old/movies/Example Movie (2021) Extended/x.mkv";
     await upsertQueueItems(
       db,
-      [item({ filePath: before, source: "radarr", connectionId: radarr.id, externalId: "movieFile:2201" }), item({ filePath: neighbour, source: "radarr", connectionId: radarr.id })],
+      [item({ filePath: before, source: "radarr", connectionId: radarr.id }), item({ filePath: neighbour, source: "radarr", connectionId: radarr.id })],
       { targetCodec: "h265" },
     );
 
