@@ -50,7 +50,8 @@ export interface ApplyResult {
   outcome: "accepted" | "ignored" | "failed";
   /**
    * Imports and renames: the distinct files the delivery named (with safe paths), plus this
-   * connection's items an upgrade replaced. Deletes: this connection's items marked removed. Never
+   * connection's items an upgrade replaced. Deletes: this connection's items marked removed. A
+   * re-read (older Rename): the files the app listed plus this connection's items marked removed. Never
    * a count of what exists elsewhere, so the answer is the same whether or not another source holds
    * a path the delivery names.
    */
