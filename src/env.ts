@@ -31,6 +31,14 @@ const envSchema = z
     FFPROBE_PATH: z.preprocess(emptyAsUndefined, z.string().default("ffprobe")),
     /** Optimizarr's URL as other apps reach it; prefills webhook callback URLs. */
     PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    /**
+     * Reverse proxies whose X-Forwarded-For we believe (IPs or CIDRs, comma-separated). Default none:
+     * a request's own socket address is the client, whatever headers it sends.
+     */
+    TRUSTED_PROXIES: z.preprocess(
+      (value) => (typeof value === "string" ? value.split(/[\s,]+/).filter(Boolean) : value),
+      z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: "not an IP address or CIDR (e.g. 172.18.0.2 or 172.18.0.0/16)" })).default([]),
+    ),
   })
   .refine((env) => (env.ADMIN_USERNAME === undefined) === (env.ADMIN_PASSWORD === undefined), {
     message: "ADMIN_USERNAME and ADMIN_PASSWORD must be set together",

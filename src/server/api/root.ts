@@ -6,6 +6,7 @@ import { queueRouter } from "~/server/api/routers/queue";
 import { statsRouter } from "~/server/api/routers/stats";
 import { systemRouter } from "~/server/api/routers/system";
 import { connectionsRouter } from "~/server/api/routers/connections";
+import { accountRouter } from "~/server/api/routers/account";
 import { backupRouter } from "~/server/api/routers/backup";
 
 /** The one router registry. Procedure names are a public contract: ../shared/specs/api-contract.md. */
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   stats: statsRouter,
   system: systemRouter,
   connections: connectionsRouter,
+  account: accountRouter,
   backup: backupRouter,
 });
 

@@ -6,14 +6,25 @@ import { db } from "~/server/db";
 import { createLogger } from "~/server/logger";
 import { getAuthSecret } from "~/server/secrets";
 import { SummarisedLogLine } from "~/server/security/summarised-log-line";
-import { hashPassword, verifyPassword } from "./password";
-import { loginThrottle, throttleKeys } from "./login-throttle";
+import { loginThrottle } from "./login-throttle";
 import { clientIpOf } from "./client-ip";
+import { checkCredentials } from "./credentials-check";
+import { isSessionCurrent } from "./session-version";
 import { safeCallbackPath } from "~/lib/safe-callback-path";
 
 declare module "next-auth" {
   interface Session extends DefaultSession {
     user: { id: string; name: string } & DefaultSession["user"];
+  }
+  interface User {
+    sessionVersion?: number;
+  }
+}
+
+declare module "@auth/core/jwt" {
+  interface JWT {
+    /** The user's sessionVersion when the token was issued (see session-version.ts). */
+    sessionVersion?: number;
   }
 }
 
@@ -40,10 +51,6 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(256),
 });
 
-// Unknown usernames are checked against a real hash too, so they cost the same time as wrong passwords.
-let dummyHash: Promise<string> | undefined;
-const getDummyHash = () => (dummyHash ??= hashPassword(crypto.randomUUID()));
-
 export const { auth, handlers, signIn, signOut } = NextAuth({
   secret: getAuthSecret(),
   trustHost: true,
@@ -63,23 +70,18 @@ export const { auth, handlers, signIn, signOut } = NextAuth({
       async authorize(rawCredentials, request) {
         const parsed = credentialsSchema.safeParse(rawCredentials);
         if (!parsed.success) throw new InvalidCredentials();
-        const { username, password } = parsed.data;
-        const keys = throttleKeys(clientIpOf(request.headers), username);
-        const waitMs = loginThrottle.retryAfterMs(keys);
-        if (waitMs > 0) {
+        const { username } = parsed.data;
+        const result = await checkCredentials(db, loginThrottle, { ...parsed.data, clientIp: clientIpOf(request.headers) });
+        if (!result.ok && result.reason === "throttled") {
           throttledSignIns.record();
-          throw new Throttled(waitMs);
+          throw new Throttled(result.retryAfterMs);
         }
-        const user = await db.user.findUnique({ where: { username } });
-        const valid = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), password);
-        if (!user || !valid) {
-          loginThrottle.recordFailure(keys);
+        if (!result.ok) {
           failedSignIns.record();
           throw new InvalidCredentials();
         }
-        loginThrottle.recordSuccess(keys);
         log.info({ username }, "signed in");
-        return { id: String(user.id), name: user.username };
+        return { id: String(result.user.id), name: result.user.username, sessionVersion: result.user.sessionVersion };
       },
     }),
   ],
@@ -88,9 +90,15 @@ export const { auth, handlers, signIn, signOut } = NextAuth({
     redirect({ url, baseUrl }) {
       return `${baseUrl}${safeCallbackPath(url, { origin: baseUrl })}`;
     },
-    jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
-      return token;
+    // Runs on every session read: a token older than the user's sessionVersion is dropped (null
+    // clears the cookie), which is how "sign out everywhere" and a password change reach other browsers.
+    async jwt({ token, user }) {
+      if (user?.id) {
+        token.sub = user.id;
+        token.sessionVersion = user.sessionVersion ?? 0;
+        return token;
+      }
+      return (await isSessionCurrent(db, token)) ? token : null;
     },
     session({ session, token }) {
       session.user.id = token.sub ?? "";
