@@ -25,7 +25,8 @@ export function SyncHistory({ connectionId }: { connectionId: number }) {
             <th className="py-1 pr-3 text-right font-normal">Added</th>
             <th className="py-1 pr-3 text-right font-normal">Updated</th>
             <th className="py-1 pr-3 text-right font-normal">Skipped</th>
-            <th className="py-1 text-right font-normal">Unchanged</th>
+            <th className="py-1 pr-3 text-right font-normal">Unchanged</th>
+            <th className="py-1 text-right font-normal">Removed</th>
           </tr>
         </thead>
         <tbody>
@@ -41,11 +42,12 @@ export function SyncHistory({ connectionId }: { connectionId: number }) {
                 <td className="py-1.5 pr-3 text-right">{formatNumber(run.added)}</td>
                 <td className="py-1.5 pr-3 text-right">{formatNumber(run.updated)}</td>
                 <td className="py-1.5 pr-3 text-right">{formatNumber(run.skipped)}</td>
-                <td className="py-1.5 text-right">{formatNumber(run.unchanged)}</td>
+                <td className="py-1.5 pr-3 text-right">{formatNumber(run.unchanged)}</td>
+                <td className="py-1.5 text-right">{formatNumber(run.removed)}</td>
               </tr>,
               run.error ? (
                 <tr key={`${run.runId}-error`}>
-                  <td colSpan={7} className="pb-2 text-xs text-danger">
+                  <td colSpan={8} className="pb-2 text-xs text-danger">
                     {run.error}
                   </td>
                 </tr>

@@ -1,6 +1,6 @@
 import "server-only";
 import type { ExternalConnection, SyncRun } from "~/generated/prisma/client";
-import type { AppType } from "~/lib/queue-enums";
+import type { AppType, QueueStatus } from "~/lib/queue-enums";
 import type { Database } from "~/server/db";
 import { createLogger } from "~/server/logger";
 import { pickMediaFacts } from "~/server/media/media-facts";
@@ -20,8 +20,10 @@ import { createPathMapper, parseStoredPathMappings, type PathMapper } from "./pa
  *
  * One run per connection at a time (a second start returns the running one, which is also how the
  * scheduler never overlaps a manual run). A run that could not read the whole library FAILS with
- * the category of the request that broke — it never "succeeds" with files missing. Adds and
- * updates only; files gone from the app are left alone (the seed's decision).
+ * the category of the request that broke — it never "succeeds" with files missing. Files are known
+ * by their id in the app, so a rename updates the row. Only a complete listing (succeeded, nothing
+ * left out as malformed) may say a file is gone: this connection's queued/skipped items it did not
+ * list are then marked `removed` (never deleted; the writer queues them again if they come back).
  *
  * Progress lives in memory for fast polling and is written to the SyncRun row after every batch,
  * so a restart finds the run (and marks it interrupted) rather than losing it.
@@ -45,6 +47,8 @@ interface Progress {
   unchanged: number;
   skipped: number;
   invalid: number;
+  /** Items the app no longer lists, marked removed once the listing proved complete. */
+  removed: number;
 }
 
 interface ActiveRun {
@@ -83,7 +87,7 @@ export class SyncStartError extends Error {
 const registry = ((globalThis as unknown as { optimizarrSyncRuns?: { byConnection: Map<number, Promise<ActiveRun>>; byRunId: Map<number, ActiveRun> } })
   .optimizarrSyncRuns ??= { byConnection: new Map(), byRunId: new Map() });
 
-const emptyProgress = (): Progress => ({ total: 0, totalKnown: false, processed: 0, added: 0, updated: 0, unchanged: 0, skipped: 0, invalid: 0 });
+const emptyProgress = (): Progress => ({ total: 0, totalKnown: false, processed: 0, added: 0, updated: 0, unchanged: 0, skipped: 0, invalid: 0, removed: 0 });
 
 /**
  * Starts a background sync, or returns the one already running for this connection.
@@ -169,7 +173,7 @@ async function execute(db: Database, run: ActiveRun, connection: ExternalConnect
     const { targetCodec } = await getGeneralSettings(db);
     let batch: QueueItemInput[] = [];
     const flush = async () => {
-      const counts = await upsertQueueItems(db, batch, { targetCodec });
+      const counts = await upsertQueueItems(db, batch, { targetCodec, listing: { connectionId: connection.id, syncRunId: run.runId } });
       progress.processed += batch.length;
       progress.added += counts.added;
       progress.updated += counts.updated;
@@ -203,8 +207,8 @@ async function execute(db: Database, run: ActiveRun, connection: ExternalConnect
 }
 
 function progressColumns(progress: Progress) {
-  const { total, processed, added, updated, unchanged, skipped, invalid } = progress;
-  return { total, processed, added, updated, unchanged, skipped, invalid };
+  const { total, processed, added, updated, unchanged, skipped, invalid, removed } = progress;
+  return { total, processed, added, updated, unchanged, skipped, invalid, removed };
 }
 
 async function finish(db: Database, run: ActiveRun, failure: ConnectionError | null): Promise<void> {
@@ -229,13 +233,35 @@ async function finish(db: Database, run: ActiveRun, failure: ConnectionError | n
     await recordConnectionFailure(db, run.connectionId, failure);
     log.warn({ connectionId: run.connectionId, runId: run.runId, category: failure.category, processed: progress.processed }, "sync failed");
   } else {
-    await db.$transaction([
-      db.syncRun.update({ where: { id: run.runId }, data: { ...progressColumns(progress), status: "succeeded", finishedAt } }),
-      db.externalConnection.update({ where: { id: run.connectionId }, data: { lastSyncedAt: finishedAt, ...clearedConnectionFailure() } }),
-    ]);
+    await db.$transaction(async (tx) => {
+      // A malformed entry may be a file still there: only a listing without any may prove absence.
+      if (progress.invalid === 0) progress.removed = await markUnlistedRemoved(tx, run);
+      await tx.syncRun.update({ where: { id: run.runId }, data: { ...progressColumns(progress), status: "succeeded", finishedAt } });
+      await tx.externalConnection.update({ where: { id: run.connectionId }, data: { lastSyncedAt: finishedAt, ...clearedConnectionFailure() } });
+    });
     log.info({ connectionId: run.connectionId, runId: run.runId, ...progressColumns(progress), ms: finishedAt.getTime() - run.startedAt.getTime() }, "sync finished");
   }
   await pruneSyncRuns(db, run.connectionId);
+}
+
+export const UNLISTED_REASON = "No longer listed by its app (a complete sync did not return it)";
+/** encoding/done/failed belong to the encoder and keep their history. */
+const UNLISTED_STATUSES = ["queued", "skipped"] satisfies QueueStatus[];
+
+/**
+ * One statement for the whole connection (its (connectionId, externalId) index narrows it), so a
+ * library of a million files costs no more round trips than a small one.
+ */
+async function markUnlistedRemoved(tx: Pick<Database, "queueItem">, run: ActiveRun): Promise<number> {
+  const { count } = await tx.queueItem.updateMany({
+    where: {
+      connectionId: run.connectionId,
+      status: { in: UNLISTED_STATUSES },
+      OR: [{ seenInSyncRunId: null }, { seenInSyncRunId: { not: run.runId } }],
+    },
+    data: { status: "removed", statusReason: UNLISTED_REASON },
+  });
+  return count;
 }
 
 async function finishInternalFailure(db: Database, run: ActiveRun): Promise<void> {
@@ -316,6 +342,7 @@ export function toSyncRunDto(row: SyncRun): SyncRunDto {
     unchanged: progress?.unchanged ?? row.unchanged,
     skipped: progress?.skipped ?? row.skipped,
     invalid: progress?.invalid ?? row.invalid,
+    removed: progress?.removed ?? row.removed,
     errorCategory: row.errorCategory,
     error: row.error,
     startedAt: row.startedAt,

@@ -9,7 +9,9 @@ import type { TargetCodec } from "~/server/settings/general-settings";
 import { estimateSavingsBytes, isAlreadyEfficient } from "./savings";
 
 /**
- * The one way files enter the queue (scans, syncs, webhooks): batched add-or-update keyed by path.
+ * The one way files enter the queue (scans, syncs, webhooks): batched add-or-update keyed by path,
+ * and — for a connection's files — by the file's id in that app, so a renamed file moves its row
+ * (counted `updated`) instead of leaving the old name queued beside a new row.
  * One transaction per call, a few multi-row statements per 2,000 files; never one INSERT per row.
  * Privacy is not the caller's to say: it is derived from every source that knows the file, in the
  * same transaction (src/server/privacy/item-privacy.ts).
@@ -54,8 +56,11 @@ const STATEMENT_ROWS = 2_000;
 /** Statuses a changed file may be moved out of; encoding/done/failed belong to the encoder. */
 const RECOMPUTABLE_STATUSES: readonly string[] = ["queued", "skipped", "removed"] satisfies QueueStatus[];
 
+/** Why a row lost its file id to the row at the file's new name (which a scan had already found). */
+export const RENAMED_REASON = "Renamed in its app (queued under the new name)";
+
 const EXISTING_COLUMNS = [
-  "filePath", "sizeBytes", "codec", "codecRaw", "width", "height", "bitrate", "durationSeconds", "qualitySource",
+  "id", "filePath", "sizeBytes", "codec", "codecRaw", "width", "height", "bitrate", "durationSeconds", "qualitySource",
   "status", "source", "connectionId", "externalId", "private", "fileModifiedAt",
 ] as const;
 export type ExistingRow = Pick<QueueItem, (typeof EXISTING_COLUMNS)[number]>;
@@ -75,12 +80,25 @@ export interface UpsertOptions {
    * the same transaction as the write, so a sync creating the path meanwhile cannot hand it over.
    */
   keepOtherConnectionsItems?: boolean;
+  /**
+   * A sync's listing: every file of this connection the call writes (changed or not) is marked seen
+   * in this run, so after a complete listing the unmarked ones can be found in one statement.
+   */
+  listing?: { connectionId: number; syncRunId: number };
+}
+
+/** Moves and releases decided for one chunk before its rows are written. */
+interface IdentityChanges {
+  /** Rows renamed in their app: [id, new path]. */
+  moves: [number, string][];
+  /** Rows whose file id now belongs to another row; true = the old name is gone, mark it removed. */
+  releases: [number, boolean][];
 }
 
 export async function upsertQueueItems(db: Database, inputs: readonly QueueItemInput[], options: UpsertOptions): Promise<UpsertCounts> {
   const counts = emptyCounts();
   if (inputs.length === 0) return counts;
-  const byPath = new Map(inputs.map((input) => [input.filePath, input]));
+  const byPath = new Map(withoutRepeatedIds(inputs).map((input) => [input.filePath, input]));
   const paths = [...byPath.keys()];
   const privateFiles: string[] = [];
 
@@ -88,28 +106,38 @@ export async function upsertQueueItems(db: Database, inputs: readonly QueueItemI
     async (tx) => {
       for (let start = 0; start < paths.length; start += STATEMENT_ROWS) {
         const chunk = paths.slice(start, start + STATEMENT_ROWS);
+        const chunkInputs = chunk.map((path) => byPath.get(path)!);
         const existing = await findQueueItemsByPath(tx, chunk);
+        const holders = await findQueueItemsByIdentity(tx, chunkInputs);
+        const changes: IdentityChanges = { moves: [], releases: [] };
         const rows: Row[] = [];
-        for (const path of chunk) {
-          const input = byPath.get(path)!;
-          const before = existing.get(path);
+        for (const input of chunkInputs) {
+          const renamedFrom = resolveIdentity(input, existing, holders, changes);
+          const before = existing.get(input.filePath);
           if (options.keepOtherConnectionsItems && before?.connectionId != null && before.connectionId !== input.connectionId) {
             counts.unchanged += 1;
             continue;
           }
           const row = before ? mergeIntoExisting(before, input, options.targetCodec) : newRow(input, options.targetCodec);
+          if (before && before.externalId !== null && identityKey(before) !== identityKey(row)) {
+            // Its old id is free from here on (another input may claim it in this same statement).
+            changes.releases.push([before.id, false]);
+            holders.delete(identityKey(before)!);
+          }
           if (!before) {
             if (row.status === "skipped") counts.skipped += 1;
             else counts.added += 1;
             rows.push(row);
-          } else if (differs(before, row)) {
+          } else if (renamedFrom !== null || differs(before, row)) {
             counts.updated += 1;
             rows.push(row);
           } else {
             counts.unchanged += 1;
           }
         }
+        await applyIdentityChanges(tx, changes);
         if (rows.length > 0) await tx.$executeRaw(upsertStatement(rows));
+        if (options.listing) await markSeen(tx, chunk, options.listing);
         await recomputeItemPrivacy(tx, pathsInSql(chunk));
         const privateRows = await tx.$queryRaw<{ filePath: string }[]>`SELECT "filePath" FROM "QueueItem" WHERE ${pathsInSql(chunk)} AND "private"`;
         privateFiles.push(...privateRows.map((row) => row.filePath));
@@ -120,6 +148,50 @@ export async function upsertQueueItems(db: Database, inputs: readonly QueueItemI
   // After the commit: log lines and outputs from now on hide these files' folders.
   registerPrivateFiles(privateFiles);
   return counts;
+}
+
+/** `connectionId:externalId`, or null for a file no app has an id for. */
+function identityKey(row: { connectionId: number | null; externalId: string | null }): string | null {
+  return row.connectionId !== null && row.externalId !== null ? `${row.connectionId}:${row.externalId}` : null;
+}
+
+/** An app listing one file id under two paths keeps the last one: a row holds one id. */
+function withoutRepeatedIds(inputs: readonly QueueItemInput[]): QueueItemInput[] {
+  const lastIndex = new Map<string, number>();
+  inputs.forEach((input, index) => {
+    const key = identityKey(input);
+    if (key !== null) lastIndex.set(key, index);
+  });
+  return inputs.filter((input, index) => {
+    const key = identityKey(input);
+    return key === null || lastIndex.get(key) === index;
+  });
+}
+
+/**
+ * A connection's file already known under another path was renamed in its app. Its row moves to
+ * the new path (status and history kept) when nothing is there yet; when a row already holds the
+ * new path (a scan found the renamed file first) that row takes the id and the old one is released:
+ * marked removed unless the encoder owns it (encoding/done/failed keep their status). Updates
+ * `existing` and `holders` as the statements will, so later inputs of the chunk see the result.
+ * Returns the path the row moved from, or null.
+ */
+function resolveIdentity(input: QueueItemInput, existing: Map<string, ExistingRow>, holders: Map<string, ExistingRow>, changes: IdentityChanges): string | null {
+  const key = identityKey(input);
+  const holder = key === null ? undefined : holders.get(key);
+  if (!key || !holder || holder.filePath === input.filePath) return null;
+  holders.delete(key);
+  if (existing.has(input.filePath)) {
+    changes.releases.push([holder.id, true]);
+    return null;
+  }
+  const from = holder.filePath;
+  changes.moves.push([holder.id, input.filePath]);
+  if (existing.get(from)?.id === holder.id) existing.delete(from);
+  const moved = { ...holder, filePath: input.filePath };
+  existing.set(input.filePath, moved);
+  holders.set(key, moved);
+  return from;
 }
 
 function statusFor(codec: Codec, target: TargetCodec): { status: QueueStatus; statusReason: string | null } {
@@ -192,6 +264,44 @@ export async function findQueueItemsByPath(db: Pick<Database, "$queryRaw">, path
   const columns = Prisma.raw(EXISTING_COLUMNS.map((column) => `"${column}"`).join(", "));
   const rows = await db.$queryRaw<ExistingRow[]>`SELECT ${columns} FROM "QueueItem" WHERE "filePath" IN (SELECT value FROM json_each(${JSON.stringify(paths)}))`;
   return new Map(rows.map((row) => [row.filePath, row]));
+}
+
+/** The rows holding these inputs' (connection, file id) pairs, keyed by identityKey. One JSON parameter. */
+async function findQueueItemsByIdentity(db: Pick<Database, "$queryRaw">, inputs: readonly QueueItemInput[]): Promise<Map<string, ExistingRow>> {
+  const pairs = inputs.flatMap((input) => (input.connectionId !== null && input.externalId !== null ? [[input.connectionId, input.externalId]] : []));
+  if (pairs.length === 0) return new Map();
+  const columns = Prisma.raw(EXISTING_COLUMNS.map((column) => `q."${column}"`).join(", "));
+  const rows = await db.$queryRaw<ExistingRow[]>`
+    SELECT ${columns} FROM json_each(${JSON.stringify(pairs)}) AS pair
+    JOIN "QueueItem" AS q ON q."connectionId" = pair.value ->> 0 AND q."externalId" = pair.value ->> 1`;
+  return new Map(rows.map((row) => [identityKey(row)!, row]));
+}
+
+/**
+ * Releases first (ids freed), then moves in two steps through a placeholder path, so a chain of
+ * renames inside one chunk never collides with a path another row is just leaving.
+ */
+async function applyIdentityChanges(db: Pick<Database, "$executeRaw">, { moves, releases }: IdentityChanges): Promise<void> {
+  if (releases.length > 0) {
+    const removable = Prisma.join(RECOMPUTABLE_STATUSES.map((status) => Prisma.sql`${status}`));
+    await db.$executeRaw`
+      UPDATE "QueueItem" SET
+        "status" = CASE WHEN released.value ->> 1 AND "status" IN (${removable}) THEN 'removed' ELSE "status" END,
+        "statusReason" = CASE WHEN released.value ->> 1 AND "status" IN (${removable}) THEN ${RENAMED_REASON} ELSE "statusReason" END,
+        "externalId" = NULL, "updatedAt" = ${sqlDate(new Date())}
+      FROM json_each(${JSON.stringify(releases)}) AS released WHERE "QueueItem"."id" = released.value ->> 0`;
+  }
+  if (moves.length === 0) return;
+  const payload = JSON.stringify(moves);
+  await db.$executeRaw`UPDATE "QueueItem" SET "filePath" = char(0) || 'moving:' || "id" WHERE "id" IN (SELECT value ->> 0 FROM json_each(${payload}))`;
+  await db.$executeRaw`UPDATE "QueueItem" SET "filePath" = moved.value ->> 1 FROM json_each(${payload}) AS moved WHERE "QueueItem"."id" = moved.value ->> 0`;
+}
+
+/** This run listed these files of its connection (written or unchanged alike). */
+async function markSeen(db: Pick<Database, "$executeRaw">, paths: readonly string[], listing: NonNullable<UpsertOptions["listing"]>): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "QueueItem" SET "seenInSyncRunId" = ${listing.syncRunId}
+    WHERE ${pathsInSql(paths)} AND "connectionId" = ${listing.connectionId}`;
 }
 
 /** Column → how a Row's value travels in the JSON parameter. */

@@ -1,0 +1,163 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { setHttpClientDefaults } from "~/server/connections/http-client";
+import { UNLISTED_REASON, waitForSyncRun } from "~/server/connections/sync";
+import { db } from "~/server/db";
+import { RENAMED_REASON, upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
+import { signedInCaller } from "../support/callers";
+import { sonarrLibrary, startFakeArr, type FakeArrServer } from "../fakes/arr-fake-server";
+import { fakeEpisodeFile, fakeMovie } from "../fakes/arr-library";
+
+const KEY = "idenKEYidenKEYidenKEYidenKEY0000";
+const servers: FakeArrServer[] = [];
+const api = signedInCaller();
+
+async function fake(options: Omit<Parameters<typeof startFakeArr>[0], "apiKey">): Promise<FakeArrServer> {
+  const server = await startFakeArr({ apiKey: KEY, ...options });
+  servers.push(server);
+  return server;
+}
+
+async function syncToEnd(id: number) {
+  const { runId } = await api.connections.sync({ id });
+  await waitForSyncRun(runId);
+  return api.connections.syncRun({ runId });
+}
+
+let prefix = 0;
+const uniqueRoot = () => `/id${++prefix}-${Date.now()}`;
+
+async function rowsUnder(root: string) {
+  const rows = await db.queueItem.findMany({ where: { filePath: { startsWith: root } }, orderBy: { filePath: "asc" } });
+  return rows.map((row) => ({ path: row.filePath.slice(root.length), status: row.status, externalId: row.externalId, reason: row.statusReason }));
+}
+
+function scanned(filePath: string): QueueItemInput {
+  return {
+    filePath, sizeBytes: 8_000_000_000n, codec: "h264", codecRaw: "h264", width: 1920, height: 1080, bitrate: null, durationSeconds: null,
+    qualitySource: null, source: "scan", connectionId: null, externalId: null, fileModifiedAt: null,
+  };
+}
+
+async function radarrWith(root: string, movies: ReturnType<typeof fakeMovie>[]) {
+  const radarr = await fake({ app: "radarr", library: { movies } });
+  const { connection } = await api.connections.create({
+    name: "Radarr", appType: "radarr", baseUrl: radarr.url, apiKey: KEY, pathMappings: [{ remote: "/movies", local: `${root}/movies` }],
+  });
+  return { radarr, connectionId: connection.id };
+}
+
+beforeAll(() => setHttpClientDefaults({ connectMs: 1_000, headersMs: 500, bodyIdleMs: 500, retryDelaysMs: [10, 10] }));
+afterAll(() => setHttpClientDefaults(null));
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.stop()));
+});
+
+describe("a connection's file is known by its id in the app", () => {
+  it("a file renamed in Radarr moves its row on the next sync: one row, counted updated, nothing left queued at the old name", async () => {
+    const root = uniqueRoot();
+    const { radarr, connectionId } = await radarrWith(root, [fakeMovie(1, { id: 11, path: "/movies/A/A.mkv" }), fakeMovie(2, { id: 12, path: "/movies/B/B.mkv" })]);
+    await syncToEnd(connectionId);
+    await db.queueItem.updateMany({ where: { externalId: "movieFile:11", connectionId }, data: { priority: 5 } });
+
+    radarr.setLibrary({ movies: [fakeMovie(1, { id: 11, path: "/movies/A/A (2020) WEBDL-1080p.mkv" }), fakeMovie(2, { id: 12, path: "/movies/B/B.mkv" })] });
+    const run = await syncToEnd(connectionId);
+
+    expect(run).toMatchObject({ status: "succeeded", added: 0, updated: 1, unchanged: 1, removed: 0 });
+    expect(await rowsUnder(root)).toEqual([
+      { path: "/movies/A/A (2020) WEBDL-1080p.mkv", status: "queued", externalId: "movieFile:11", reason: null },
+      { path: "/movies/B/B.mkv", status: "queued", externalId: "movieFile:12", reason: null },
+    ]);
+    // The same row, moved: what the user set on it stays.
+    expect(await db.queueItem.findFirstOrThrow({ where: { connectionId, externalId: "movieFile:11" } })).toMatchObject({ priority: 5 });
+  });
+
+  it("a rename onto a path a scan already found merges into that row; the old row is released, removed if queued, kept if the encoder owns it", async () => {
+    const root = uniqueRoot();
+    const { radarr, connectionId } = await radarrWith(root, [fakeMovie(1, { id: 21, path: "/movies/A/A.mkv" }), fakeMovie(2, { id: 22, path: "/movies/B/B.mkv" })]);
+    await syncToEnd(connectionId);
+    await db.queueItem.updateMany({ where: { connectionId, externalId: "movieFile:22" }, data: { status: "done" } });
+    await upsertQueueItems(db, [scanned(`${root}/movies/A/A2.mkv`), scanned(`${root}/movies/B/B2.mkv`)], { targetCodec: "h265" });
+
+    radarr.setLibrary({ movies: [fakeMovie(1, { id: 21, path: "/movies/A/A2.mkv" }), fakeMovie(2, { id: 22, path: "/movies/B/B2.mkv" })] });
+    const run = await syncToEnd(connectionId);
+
+    expect(run).toMatchObject({ status: "succeeded", added: 0, updated: 2, removed: 0 });
+    expect(await rowsUnder(root)).toEqual([
+      { path: "/movies/A/A.mkv", status: "removed", externalId: null, reason: RENAMED_REASON },
+      { path: "/movies/A/A2.mkv", status: "queued", externalId: "movieFile:21", reason: null },
+      { path: "/movies/B/B.mkv", status: "done", externalId: null, reason: null },
+      { path: "/movies/B/B2.mkv", status: "queued", externalId: "movieFile:22", reason: null },
+    ]);
+  });
+
+  it("ids swapped between two paths in one listing land without a conflict", async () => {
+    const root = uniqueRoot();
+    const { radarr, connectionId } = await radarrWith(root, [fakeMovie(1, { id: 31, path: "/movies/A/X.mkv" }), fakeMovie(2, { id: 32, path: "/movies/A/Y.mkv" })]);
+    await syncToEnd(connectionId);
+
+    radarr.setLibrary({ movies: [fakeMovie(1, { id: 31, path: "/movies/A/Y.mkv" }), fakeMovie(2, { id: 32, path: "/movies/A/X.mkv" })] });
+    const run = await syncToEnd(connectionId);
+
+    expect(run).toMatchObject({ status: "succeeded", added: 0 });
+    const rows = await rowsUnder(root);
+    expect(rows.filter((row) => row.status === "queued").map((row) => [row.path, row.externalId])).toEqual([
+      ["/movies/A/X.mkv", "movieFile:32"],
+      ["/movies/A/Y.mkv", "movieFile:31"],
+    ]);
+  });
+});
+
+describe("files gone from a complete listing", () => {
+  it("are marked removed (counted on the run), encoder-owned and other sources' items untouched; back in the app, they are queued again", async () => {
+    const root = uniqueRoot();
+    const movies = [1, 2, 3, 4].map((id) => fakeMovie(id, { id: 40 + id, path: `/movies/M${id}/M${id}.mkv` }));
+    const { radarr, connectionId } = await radarrWith(root, movies);
+    await syncToEnd(connectionId);
+    await db.queueItem.updateMany({ where: { connectionId, externalId: "movieFile:44" }, data: { status: "done" } });
+    await upsertQueueItems(db, [scanned(`${root}/movies/scanned-only.mkv`)], { targetCodec: "h265" });
+
+    radarr.setLibrary({ movies: [movies[0]!, movies[1]!] });
+    const gone = await syncToEnd(connectionId);
+
+    expect(gone).toMatchObject({ status: "succeeded", removed: 1, unchanged: 2 });
+    expect(await rowsUnder(root)).toEqual([
+      { path: "/movies/M1/M1.mkv", status: "queued", externalId: "movieFile:41", reason: null },
+      { path: "/movies/M2/M2.mkv", status: "queued", externalId: "movieFile:42", reason: null },
+      { path: "/movies/M3/M3.mkv", status: "removed", externalId: "movieFile:43", reason: UNLISTED_REASON },
+      { path: "/movies/M4/M4.mkv", status: "done", externalId: "movieFile:44", reason: null },
+      { path: "/movies/scanned-only.mkv", status: "queued", externalId: null, reason: null },
+    ]);
+    expect((await api.connections.syncRuns({ id: connectionId }))[0]).toMatchObject({ runId: gone.runId, removed: 1 });
+
+    radarr.setLibrary({ movies });
+    const back = await syncToEnd(connectionId);
+
+    expect(back).toMatchObject({ status: "succeeded", removed: 0, updated: 1 });
+    expect((await rowsUnder(root)).find((row) => row.path === "/movies/M3/M3.mkv")).toMatchObject({ status: "queued", reason: null });
+  });
+
+  it("a failed, partial or malformed listing marks nothing removed", async () => {
+    const root = uniqueRoot();
+    const series = [1, 2, 3].map((id) => ({ id, files: [fakeEpisodeFile(id, { id: 50 + id, path: `${root}/S${id}.mkv` })] }));
+    const sonarr = await fake({ app: "sonarr", library: sonarrLibrary(series) });
+    const { connection } = await api.connections.create({ name: "Sonarr", appType: "sonarr", baseUrl: sonarr.url, apiKey: KEY });
+    await syncToEnd(connection.id);
+
+    // Series 1 lost its file, and series 3 cannot be read: the listing stops partway.
+    sonarr.setLibrary(sonarrLibrary([{ id: 1, files: [] }, series[1]!, series[2]!]));
+    sonarr.setBehaviour({ failEpisodeFilesFor: [3] });
+    const partial = await syncToEnd(connection.id);
+    // The whole app failing.
+    sonarr.setBehaviour({ failEpisodeFilesFor: [], respondWith: "server-error" });
+    const failed = await syncToEnd(connection.id);
+    // Complete, but with an entry too malformed to read: it may be the missing file.
+    sonarr.setBehaviour({ respondWith: "normal" });
+    sonarr.setLibrary(sonarrLibrary([{ id: 1, files: [{ id: "not-a-file" }] }, series[1]!, series[2]!]));
+    const malformed = await syncToEnd(connection.id);
+
+    expect(partial).toMatchObject({ status: "failed", removed: 0 });
+    expect(failed).toMatchObject({ status: "failed", removed: 0 });
+    expect(malformed).toMatchObject({ status: "succeeded", invalid: 1, removed: 0 });
+    expect((await rowsUnder(root)).map((row) => row.status)).toEqual(["queued", "queued", "queued"]);
+  });
+});
