@@ -15,6 +15,7 @@ import { db, type Database } from "~/server/db";
 import { createLogger } from "~/server/logger";
 import { reloadPrivatePaths } from "~/server/privacy/load-private-paths";
 import { privateFoldersLoaded, scrubPrivateText, scrubPrivateValues } from "~/server/privacy/private-paths";
+import { hasSessionCookie } from "~/server/security/session-cookie";
 import { SummarisedLogLine } from "~/server/security/summarised-log-line";
 import { isValidInstanceApiKey } from "~/server/settings/settings-service";
 import { ShuttingDownError } from "~/server/shutdown-state";
@@ -45,7 +46,8 @@ export async function createTRPCContext(options: { headers: Headers }): Promise<
   let caller: Caller = null;
   if (presentedKey !== null) {
     if (await isValidInstanceApiKey(db, presentedKey)) caller = { kind: "apiKey" };
-  } else {
+  } else if (hasSessionCookie(options.headers)) {
+    // No cookie, no session: anonymous requests skip next-auth's token decryption entirely.
     const session = await auth();
     if (session?.user) caller = { kind: "session", session };
   }
