@@ -1,10 +1,11 @@
 import { describe, expect, it, vi } from "vitest";
+import type * as PasswordModule from "~/server/auth/password";
 import { anonymousCaller } from "../support/callers";
 import { trpcErrorOf } from "../support/trpc-calls";
 
 // A spy around the real hash (it still hashes): counts how often an anonymous caller made us pay for one.
 vi.mock("~/server/auth/password", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("~/server/auth/password")>();
+  const actual = await importOriginal<typeof PasswordModule>();
   return { ...actual, hashPassword: vi.fn(actual.hashPassword) };
 });
 
