@@ -1,5 +1,6 @@
 import { PageHeader } from "~/components/ui/states";
 import { api, HydrateClient } from "~/trpc/server";
+import { AccountCard } from "./account-card";
 import { ApiKeyCard } from "./api-key-card";
 import { GeneralSettingsForm } from "./general-settings-form";
 
@@ -11,10 +12,11 @@ export default async function GeneralSettingsPage() {
   await Promise.all([api.settings.general.prefetch(), api.settings.apiKey.prefetch(), api.system.clock.prefetch()]);
   return (
     <HydrateClient>
-      <PageHeader title="General" description="Encoding target, rest hours, how other apps reach Optimizarr, and the API key for automation." />
+      <PageHeader title="General" description="Encoding target, rest hours, how other apps reach Optimizarr, the API key for automation, and your account." />
       <div className="flex flex-col gap-6">
         <GeneralSettingsForm />
         <ApiKeyCard />
+        <AccountCard />
       </div>
     </HydrateClient>
   );
