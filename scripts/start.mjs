@@ -12,6 +12,8 @@ const env = applyEnvDefaults({ ...process.env });
 // signals to Optimizarr, which interrupts running syncs and scans and closes the database first
 // (src/server/shutdown.ts). It must be in the process environment: Next reads it before .env.
 env.NEXT_MANUAL_SIG_HANDLE ??= "true";
+// `next dev` SIGKILLs its server 100 ms after passing a signal on: give the same shutdown time there.
+env.NEXT_EXIT_TIMEOUT_MS ??= "10000";
 const dev = process.argv.includes("--dev");
 const bin = (name) => path.join("node_modules", ".bin", name);
 
