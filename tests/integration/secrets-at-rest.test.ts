@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -59,6 +60,19 @@ describe("file modes", () => {
     expect(modeOf(dataDir)).toBe(0o700);
     expect(modeOf(path.join(dataDir, "secret.key"))).toBe(0o600);
     for (const suffix of ["", "-wal", "-shm"]) expect(modeOf(path.join(dataDir, `optimizarr.db${suffix}`))).toBe(0o600);
+  });
+
+  it("has `prisma migrate deploy` (what npm start runs first) create the database 0600 in a 0700 data dir", () => {
+    const dataDir = freshDataDir();
+    const env = { ...process.env, DATA_DIR: dataDir, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" };
+    delete env.DATABASE_URL;
+
+    // umask 022, as on most systems: modes come from the config's own database-url.ts, not from luck.
+    const run = spawnSync("sh", ["-c", `umask 022 && "${path.resolve("node_modules/.bin/prisma")}" migrate deploy`], { env, encoding: "utf8", timeout: 60_000 });
+
+    expect(run.status, run.stderr).toBe(0);
+    expect(modeOf(dataDir)).toBe(0o700);
+    expect(modeOf(path.join(dataDir, "optimizarr.db"))).toBe(0o600);
   });
 
   it("writes log files 0600 in a 0700 folder, and tightens the logs already there", async () => {
