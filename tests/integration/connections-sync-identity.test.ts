@@ -136,6 +136,25 @@ describe("files gone from a complete listing", () => {
     expect((await rowsUnder(root)).find((row) => row.path === "/movies/M3/M3.mkv")).toMatchObject({ status: "queued", reason: null });
   });
 
+  it("a file a webhook adds while the sync is reading the library is not judged by that older listing", async () => {
+    const root = uniqueRoot();
+    const { radarr, connectionId } = await radarrWith(root, [fakeMovie(1, { id: 61, path: "/movies/A/A.mkv" })]);
+    radarr.setBehaviour({ delayMs: 300 });
+
+    const { runId } = await api.connections.sync({ id: connectionId });
+    await upsertQueueItems(db, [{ ...scanned(`${root}/movies/B/B.mkv`), source: "webhook", connectionId, externalId: "movieFile:62" }], {
+      targetCodec: "h265",
+      keepOtherConnectionsItems: true,
+    });
+    await waitForSyncRun(runId);
+
+    expect(await api.connections.syncRun({ runId })).toMatchObject({ status: "succeeded", removed: 0 });
+    expect((await rowsUnder(root)).map((row) => [row.path, row.status])).toEqual([
+      ["/movies/A/A.mkv", "queued"],
+      ["/movies/B/B.mkv", "queued"],
+    ]);
+  });
+
   it("a failed, partial or malformed listing marks nothing removed", async () => {
     const root = uniqueRoot();
     const series = [1, 2, 3].map((id) => ({ id, files: [fakeEpisodeFile(id, { id: 50 + id, path: `${root}/S${id}.mkv` })] }));

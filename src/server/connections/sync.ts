@@ -250,7 +250,9 @@ const UNLISTED_STATUSES = ["queued", "skipped"] satisfies QueueStatus[];
 
 /**
  * One statement for the whole connection (its (connectionId, externalId) index narrows it), so a
- * library of a million files costs no more round trips than a small one.
+ * library of a million files costs no more round trips than a small one. A row written since the
+ * run started (a webhook's import arriving after the app's list was read) is not judged by a
+ * listing older than itself.
  */
 async function markUnlistedRemoved(tx: Pick<Database, "queueItem">, run: ActiveRun): Promise<number> {
   const { count } = await tx.queueItem.updateMany({
@@ -258,6 +260,7 @@ async function markUnlistedRemoved(tx: Pick<Database, "queueItem">, run: ActiveR
       connectionId: run.connectionId,
       status: { in: UNLISTED_STATUSES },
       OR: [{ seenInSyncRunId: null }, { seenInSyncRunId: { not: run.runId } }],
+      updatedAt: { lt: run.startedAt },
     },
     data: { status: "removed", statusReason: UNLISTED_REASON },
   });
