@@ -239,20 +239,27 @@ describe("streaming lists", () => {
     expect(html).toMatchObject({ ok: false, error: { category: "bad_response", message: expect.stringContaining("HTML page") } });
   });
 
-  it("stops reading a JSON answer past 16 MB, whether its size was announced or not", async () => {
-    const radarr = await fake({ app: "radarr", library: { movies: { length: 300, at: (index) => ({ id: index, padding: "x".repeat(60_000) }) } } });
+  it("stops reading a JSON answer past 16 MB (a list read whole past 64 MB), whether its size was announced or not", async () => {
+    let movieCount = 300;
+    const radarr = await fake({ app: "radarr", library: { movies: { get length() { return movieCount; }, at: (index) => ({ id: index, padding: "x".repeat(60_000) }) } } });
     radarr.route("GET", "/api/v3/big", () => ({ status: 200, body: ["y".repeat(17 * 1024 * 1024)] }));
     const client = createHttpClient({ app: "Radarr", baseUrl: radarr.url, apiKey: API_KEY, apiKeyHeader: "X-Api-Key" });
 
     const announced = await client.getJson("/api/v3/big", z.unknown(), { retry: false });
     // The list route sends no Content-Length: the cap holds while reading.
-    const chunked = await client.getArray("/api/v3/movie", z.unknown(), { retry: false });
+    const chunked = await client.getJson("/api/v3/movie", z.unknown(), { retry: false });
+    const listUnderItsCap = await client.getArray("/api/v3/movie", z.unknown(), { retry: false });
+    movieCount = 1_150;
+    const listOverItsCap = await client.getArray("/api/v3/movie", z.unknown(), { retry: false });
     await client.close();
 
     for (const result of [announced, chunked]) {
       expect(result).toMatchObject({ ok: false, error: { category: "bad_response" } });
       if (!result.ok) expect(result.error.message).toBe(`Radarr at ${radarr.url} sent an answer larger than 16 MB (answer too large): Optimizarr stopped reading it`);
     }
+    expect(listUnderItsCap).toMatchObject({ ok: true, data: { invalid: 0 } });
+    expect(listOverItsCap).toMatchObject({ ok: false, error: { category: "bad_response" } });
+    if (!listOverItsCap.ok) expect(listOverItsCap.error.message).toContain("an answer larger than 64 MB (answer too large)");
   });
 
   it("fails a streamed list at an entry larger than 1 MB, after the entries before it", async () => {

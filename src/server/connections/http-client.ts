@@ -57,11 +57,14 @@ let defaults: HttpTimeouts = DEFAULT_TIMEOUTS;
 
 /**
  * What one answer may make us hold in memory, whatever the server sends: a JSON answer read whole
- * (a real one is a few kB; the big lists are streamed, not read whole), and one element of a
- * streamed list (a movie is a few kB, a series with all its seasons a few dozen). Past the cap
- * reading stops and the call fails: skipping an oversized element would still mean buffering it.
+ * (a real one is a few kB; the big lists are streamed, not read whole), a list read whole by
+ * `getArray` (one series' episode files: about 3 kB each, so a 20,000-episode daily show still
+ * fits), and one element of a streamed list (a movie is a few kB, a series with all its seasons a
+ * few dozen). Past the cap reading stops and the call fails: skipping an oversized element would
+ * still mean buffering it.
  */
 export const MAX_JSON_ANSWER_BYTES = 16 * 1024 * 1024;
+export const MAX_ARRAY_ANSWER_BYTES = 64 * 1024 * 1024;
 export const MAX_LIST_ITEM_BYTES = 1024 * 1024;
 
 const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
@@ -260,12 +263,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   /**
-   * The whole body as text, up to MAX_JSON_ANSWER_BYTES (never buffered past it); an HTML page
+   * The whole body as text, up to `maxBytes` (never buffered past it); an HTML page
    * (the app's web UI, a login proxy) is a failure of its own.
    */
-  async function readTextBody(response: Response): Promise<Result<string>> {
-    const tooLarge = tooLargeError(context, `an answer larger than ${megabytes(MAX_JSON_ANSWER_BYTES)} (answer too large)`);
-    if (Number(response.headers.get("content-length")) > MAX_JSON_ANSWER_BYTES) {
+  async function readTextBody(response: Response, maxBytes = MAX_JSON_ANSWER_BYTES): Promise<Result<string>> {
+    const tooLarge = tooLargeError(context, `an answer larger than ${megabytes(maxBytes)} (answer too large)`);
+    if (Number(response.headers.get("content-length")) > maxBytes) {
       await response.body?.cancel();
       return fail(tooLarge);
     }
@@ -275,7 +278,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       for await (const chunk of response.body ?? []) {
         size += chunk.byteLength;
         // Leaving the loop cancels the stream: the rest is never read.
-        if (size > MAX_JSON_ANSWER_BYTES) return fail(tooLarge);
+        if (size > maxBytes) return fail(tooLarge);
         chunks.push(chunk);
       }
     } catch (error) {
@@ -287,10 +290,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   /** One attempt at a JSON answer: a GET, or a read carried by a POST body (`post`). */
-  async function getJsonOnce<T>(path: `/${string}`, schema: z.ZodType<T>, query: RequestOptions["query"], post?: { body: unknown }): Promise<Result<T>> {
+  async function getJsonOnce<T>(
+    path: `/${string}`,
+    schema: z.ZodType<T>,
+    query: RequestOptions["query"],
+    post?: { body: unknown },
+    maxBytes = MAX_JSON_ANSWER_BYTES,
+  ): Promise<Result<T>> {
     const sent = await send(path, query, timeouts.jsonTotalMs, post ? { method: "POST", body: post.body, acceptStatuses: [] } : undefined);
     if (!sent.ok) return sent;
-    const read = await readTextBody(sent.data);
+    const read = await readTextBody(sent.data, maxBytes);
     if (!read.ok) return read;
     const text = read.data;
     let json: unknown;
@@ -383,7 +392,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // Small answers (one series' episode files) are parsed whole: native JSON.parse is several
     // times faster than the streaming parser, and a failure partway can simply be retried.
     const once = async (): Promise<Result<{ items: T[]; invalid: number }>> => {
-      const parsed = await getJsonOnce(path, unknownArraySchema, requestOptions.query);
+      const parsed = await getJsonOnce(path, unknownArraySchema, requestOptions.query, undefined, MAX_ARRAY_ANSWER_BYTES);
       if (!parsed.ok) return parsed;
       const { items, invalid } = validateAll(parsed.data, itemSchema);
       return ok({ items, invalid });
