@@ -234,7 +234,13 @@ test("editing keeps the stored key unless a new one is typed; a changed URL must
   await dialog.getByRole("button", { name: "Test", exact: true }).click();
   await expect(dialog.getByRole("alert")).toContainText("URL base");
   await page.screenshot({ path: `${SCREENSHOTS}/connections-edit.png` });
+  // Another server (localhost is another origin than 127.0.0.1): the stored key is not sent there.
+  await dialog.getByLabel("URL", { exact: true }).fill(`http://localhost:${sonarr.port}`);
+  await expect(dialog.getByText("Type the API key again: the address moved to another server")).toBeVisible();
+  await dialog.getByRole("button", { name: "Test", exact: true }).click();
+  await expect(dialog.getByRole("alert")).toHaveText("Type the API key again: the address moved to another server");
   await dialog.getByLabel("URL", { exact: true }).fill(sonarr.url);
+  await expect(dialog.getByRole("alert")).toHaveCount(0);
   await expect(dialog.getByRole("button", { name: "Save" })).toBeEnabled();
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog).toBeHidden();

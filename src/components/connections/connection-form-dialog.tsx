@@ -179,7 +179,7 @@ function ConnectionForm({
     if (!url.success) return;
     const key = values.apiKey.trim();
     if (keyMustBeRetyped(url.data, key)) {
-      setError("apiKey", { type: "required", message: RETYPE_KEY_MESSAGE }, { shouldFocus: true });
+      setError("apiKey", { type: "retype", message: RETYPE_KEY_MESSAGE }, { shouldFocus: true });
       return;
     }
     const testedIdentity = testIdentity({ appType: values.appType, baseUrl: values.baseUrl, apiKey: values.apiKey, trustedCertSha256: certificate });
@@ -313,7 +313,8 @@ function ConnectionForm({
       <Field
         label="API key"
         htmlFor="connection-api-key"
-        error={errors.apiKey?.message}
+        // The "type it again" error goes away with its cause (the address back on the saved server).
+        error={errors.apiKey?.type === "retype" && !retypeKey ? undefined : errors.apiKey?.message}
         hint={
           retypeKey
             ? `${RETYPE_KEY_MESSAGE}. Find it in ${app.apiKeyHint}.`
