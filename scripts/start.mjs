@@ -3,6 +3,7 @@
 // made (see build-freshness.mjs), serve on PORT (default 3000).
 // `npm run dev`: the same with `next dev`.
 import { spawnSync, spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { buildState, recordBuild } from "./build-freshness.mjs";
 import { applyEnvDefaults } from "./env-defaults.mjs";
@@ -23,6 +24,12 @@ function run(command, args) {
     console.error(`\nOptimizarr: \`${command} ${args.join(" ")}\` failed (exit ${result.status ?? result.signal}).`);
     process.exit(result.status ?? 1);
   }
+}
+
+// A restore uploaded in System → Backup replaces the database now, before anything opens it.
+if (fs.existsSync(path.join(path.resolve(env.DATA_DIR ?? "data"), "restore-pending.db"))) {
+  console.log("Optimizarr: applying the restore staged in System → Backup…");
+  run("tsx", ["scripts/restore.ts", "--apply-pending"]);
 }
 
 console.log("Optimizarr: applying database migrations…");

@@ -10,6 +10,7 @@ import { markInterruptedSyncRuns } from "~/server/connections/sync";
 import { reloadPrivatePaths } from "~/server/privacy/load-private-paths";
 import { reportInterruptedScans } from "~/server/scan/scan-jobs";
 import { startScanScheduler } from "~/server/scan/scan-schedule";
+import { startBackupScheduler } from "~/server/backup/backup-schedule";
 import { shutDownOnSignals } from "~/server/shutdown";
 
 const log = createLogger("startup");
@@ -34,5 +35,6 @@ export async function runStartupTasks(): Promise<void> {
   await reportInterruptedScans(db);
   await startConnectionScheduler(db);
   await startScanScheduler(db);
+  await startBackupScheduler(db);
   log.info({ port: env.PORT }, "Optimizarr started");
 }

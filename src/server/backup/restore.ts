@@ -112,6 +112,8 @@ function timestampForFileName(at: Date): string {
 export function applyPendingRestore(paths: RestorePaths, databasePath: string, now = new Date()): { keptAs: string | null } | null {
   if (!fs.existsSync(paths.pendingDatabase)) return null;
   let keptAs: string | null = null;
+  // An empty file is what a first start creates before migrating (src/server/database-url.ts): nothing to keep.
+  if (fs.existsSync(databasePath) && fs.statSync(databasePath).size === 0) fs.rmSync(databasePath);
   if (fs.existsSync(databasePath)) {
     // Fold the WAL into the main file first: renaming the file alone would leave the latest
     // committed writes behind in `-wal`, and that `-wal` would then be replayed onto the restored file.
