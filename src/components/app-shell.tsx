@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
 import { signOut } from "next-auth/react";
-import { ActivityIcon, BarChart3Icon, FolderIcon, ListVideoIcon, LogOutIcon, MenuIcon, PlugIcon, ScrollTextIcon, SettingsIcon } from "lucide-react";
+import { ActivityIcon, ArchiveIcon, BarChart3Icon, FolderIcon, ListVideoIcon, LogOutIcon, MenuIcon, PlugIcon, ScrollTextIcon, SettingsIcon } from "lucide-react";
 import { cn } from "~/lib/utils";
 
 const NAV = [
@@ -22,6 +22,7 @@ const NAV = [
     items: [
       { href: "/system/status", label: "Status", icon: ActivityIcon },
       { href: "/system/logs", label: "Logs", icon: ScrollTextIcon },
+      { href: "/system/backup", label: "Backup", icon: ArchiveIcon },
     ],
   },
 ] as const;
