@@ -139,6 +139,8 @@ describe("system.status: scheduled tasks", () => {
 
   it("lists automatic syncs and rescans with interval, last and next run, soonest first", async () => {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "optimizarr-tasks-"));
+    // Scheduled backups are on by default; their task is tested in backup.test.ts.
+    await signedInCaller().backup.updateSettings({ interval: "off" });
     expect((await signedInCaller().system.status()).scheduledTasks).toEqual([]);
 
     const radarr = await createConnection({ name: "Movies", appType: "radarr" });
