@@ -1,4 +1,5 @@
 import "server-only";
+import { stopBackupScheduler } from "~/server/backup/backup-schedule";
 import { stopConnectionScheduler } from "~/server/connections/scheduler";
 import { cancelAllSyncs } from "~/server/connections/sync";
 import type { Database } from "~/server/db";
@@ -50,6 +51,7 @@ async function windDown(db: Database, graceMs: number): Promise<ShutdownResult> 
   stopAcceptingWork();
   stopConnectionScheduler();
   stopScanScheduler();
+  stopBackupScheduler();
   const clean = await settlesWithin(Promise.all([cancelAllSyncs(), interruptAllScans(), requestWorkFinished()]), graceMs);
   // Whatever is still running writes no more: the next start marks its sync runs interrupted, and a scan shows so by itself.
   if (!clean) log.warn({ graceMs }, "work still running when the grace period ended; the next start shows it as interrupted");

@@ -64,7 +64,7 @@ describe("file modes", () => {
 
   it("has `prisma migrate deploy` (what npm start runs first) create the database 0600 in a 0700 data dir", () => {
     const dataDir = freshDataDir();
-    const env = { ...process.env, DATA_DIR: dataDir, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" };
     delete env.DATABASE_URL;
 
     // umask 022, as on most systems: modes come from the config's own database-url.ts, not from luck.

@@ -6,6 +6,7 @@ import { setHttpClientDefaults } from "~/server/connections/http-client";
 import { db } from "~/server/db";
 import { startScan } from "~/server/scan/scan-jobs";
 import { nextScheduledScanAt, startScanScheduler } from "~/server/scan/scan-schedule";
+import { nextScheduledBackupAt, startBackupScheduler } from "~/server/backup/backup-schedule";
 import { shutDown } from "~/server/shutdown";
 import { signedInCaller } from "../support/callers";
 import { trpcErrorOf } from "../support/trpc-calls";
@@ -78,6 +79,9 @@ describe("graceful shutdown", () => {
     const root = await db.scanRoot.create({ data: { name: "Library", path: folder, scanIntervalMinutes: 60, ...previousScan } });
     await startScanScheduler(db, { startupDelayMs: 3_600_000 });
     expect(nextScheduledScanAt(root.id)).toBeInstanceOf(Date);
+    // Scheduled backups are on by default (weekly).
+    await startBackupScheduler(db, { startupDelayMs: 3_600_000 });
+    expect(nextScheduledBackupAt()).toBeInstanceOf(Date);
     startScan(db, { id: root.id, path: folder, private: false, displayAlias: null, lastScanFound: 7 }, { ffprobeCommand: slowProbe, probeTimeoutMs: 60_000 });
     await until(async () => (await api.scanRoots.scanStatus({ id: root.id }))?.phase === "probing", "the scan to reach ffprobe");
 
@@ -102,6 +106,7 @@ describe("graceful shutdown", () => {
     expect(listed!.lastScan.startedAt!.getTime()).toBeGreaterThan(previousScan.lastScanStartedAt.getTime());
     expect(await db.queueItem.count({ where: { filePath: { startsWith: `${folder}/` } } })).toBe(0);
     expect(nextScheduledScanAt(root.id)).toBeNull();
+    expect(nextScheduledBackupAt()).toBeNull();
 
     // New work is refused with a message saying why, as a 503 to retry.
     const sync = await trpcErrorOf(api.connections.sync({ id: connection.id }));
