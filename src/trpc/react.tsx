@@ -1,5 +1,7 @@
 "use client";
 
+// First, before any client component parses with zod (this module is loaded by the root layout).
+import "~/lib/zod-without-eval";
 import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { httpBatchStreamLink } from "@trpc/client";
 import { createTRPCReact } from "@trpc/react-query";

@@ -230,7 +230,8 @@ test("made public, Stash's paths do show on the queue page (the test can see the
 });
 
 async function trpcMutation(page: Page, procedure: string, input: unknown): Promise<void> {
-  const response = await page.request.post(`/api/trpc/${procedure}`, { data: { json: input } });
+  // Cookie-authenticated mutations must come from the app's own origin, as the browser's do (CSRF guard).
+  const response = await page.request.post(`/api/trpc/${procedure}`, { data: { json: input }, headers: { origin: String(test.info().project.use.baseURL) } });
   expect(response.status(), `${procedure} answered ${response.status()}: ${await response.text()}`).toBe(200);
 }
 
