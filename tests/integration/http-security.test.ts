@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import SuperJSON from "superjson";
+import { POST as postRestore } from "~/app/api/backups/restore/route";
 import { GET, POST } from "~/app/api/trpc/[trpc]/route";
 import { db } from "~/server/db";
 import { signedInCaller } from "../support/callers";
@@ -76,6 +77,19 @@ describe("CSRF: cookie or anonymous mutations come only as JSON from the app's o
     });
 
     expect([script.status, withForeignOrigin.status]).toEqual([200, 200]);
+  });
+});
+
+describe("CSRF: the backup restore upload", () => {
+  it("refuses an upload from another origin before reading it, whatever its content type", async () => {
+    for (const contentType of ["application/zip", "multipart/form-data; boundary=x", "text/plain"]) {
+      const response = await postRestore(
+        new Request(`${OWN_ORIGIN}/api/backups/restore?confirm=replace`, { method: "POST", headers: { "content-type": contentType, cookie: SESSION_COOKIE, origin: "http://localhost:8989" }, body: "PK" }),
+      );
+
+      expect(response.status).toBe(403);
+      expect(await reasonOf(response)).toBe("foreign_origin");
+    }
   });
 });
 
