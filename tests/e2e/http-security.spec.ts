@@ -52,6 +52,17 @@ test("every main page carries a nonce policy without unsafe-eval and runs withou
   expect(violations).toEqual([]);
 });
 
+test("the 404 page is rendered per request, so its scripts carry the nonce and run", async ({ page }) => {
+  const violations = await collectPolicyViolations(page);
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  expect(response?.headers()["content-security-policy"]).toMatch(/'nonce-/);
+  await expect(page.getByText("This page does not exist.")).toBeVisible();
+  await page.waitForLoadState("load");
+  await page.waitForTimeout(300);
+  expect(violations).toEqual([]);
+});
+
 test("a fresh nonce per page load, carried by every script Next rendered", async ({ page }) => {
   const first = (await page.goto("/queue"))!.headers()["content-security-policy"]!;
   const second = (await page.goto("/queue"))!.headers()["content-security-policy"]!;
