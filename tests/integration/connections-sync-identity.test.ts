@@ -4,6 +4,7 @@ import { UNLISTED_REASON, waitForSyncRun } from "~/server/connections/sync";
 import { db } from "~/server/db";
 import { RENAMED_REASON, upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
 import { signedInCaller } from "../support/callers";
+import { syncToEnd } from "../support/sync-calls";
 import { sonarrLibrary, startFakeArr, type FakeArrServer } from "../fakes/arr-fake-server";
 import { fakeEpisodeFile, fakeMovie } from "../fakes/arr-library";
 
@@ -15,12 +16,6 @@ async function fake(options: Omit<Parameters<typeof startFakeArr>[0], "apiKey">)
   const server = await startFakeArr({ apiKey: KEY, ...options });
   servers.push(server);
   return server;
-}
-
-async function syncToEnd(id: number) {
-  const { runId } = await api.connections.sync({ id });
-  await waitForSyncRun(runId);
-  return api.connections.syncRun({ runId });
 }
 
 let prefix = 0;

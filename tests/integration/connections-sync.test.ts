@@ -6,6 +6,7 @@ import { markInterruptedSyncRuns, pruneSyncRuns, waitForSyncRun } from "~/server
 import { db } from "~/server/db";
 import { upsertQueueItems } from "~/server/queue/queue-writer";
 import { signedInCaller } from "../support/callers";
+import { syncToEnd } from "../support/sync-calls";
 import { trpcErrorOf } from "../support/trpc-calls";
 import { sonarrLibrary, startFakeArr, type FakeArrServer } from "../fakes/arr-fake-server";
 import { fakeEpisodeFile, fakeMovie } from "../fakes/arr-library";
@@ -18,13 +19,6 @@ async function fake(options: Omit<Parameters<typeof startFakeArr>[0], "apiKey">)
   const server = await startFakeArr({ apiKey: KEY, ...options });
   servers.push(server);
   return server;
-}
-
-/** Starts a sync through the router and returns its final state. */
-async function syncToEnd(id: number) {
-  const { runId } = await api.connections.sync({ id });
-  await waitForSyncRun(runId);
-  return api.connections.syncRun({ runId });
 }
 
 let prefix = 0;
