@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "~/generated/prisma/client";
 import type { Database } from "~/server/db";
+import { sqlDate } from "~/server/sql-date";
 
 /**
  * Whether a queue item is private, derived in ONE place: true when any source that knows the file
@@ -27,7 +28,7 @@ const itemIsPrivateSql = Prisma.sql`(
 
 /** One UPDATE: sets the derived flag on the rows matching `where`, touching only rows that change. */
 export function recomputePrivacySql(where: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`UPDATE "QueueItem" SET "private" = ${itemIsPrivateSql}, "updatedAt" = ${new Date().toISOString().replace("Z", "+00:00")}
+  return Prisma.sql`UPDATE "QueueItem" SET "private" = ${itemIsPrivateSql}, "updatedAt" = ${sqlDate(new Date())}
     WHERE (${where}) AND "private" IS NOT ${itemIsPrivateSql}`;
 }
 

@@ -4,6 +4,7 @@ import type { Codec, QueueSource, QueueStatus } from "~/lib/queue-enums";
 import type { Database } from "~/server/db";
 import type { MediaFacts } from "~/server/media/media-facts";
 import { pathsInSql, recomputeItemPrivacy } from "~/server/privacy/item-privacy";
+import { sqlDate } from "~/server/sql-date";
 import { registerPrivateFiles } from "~/server/privacy/private-paths";
 import type { TargetCodec } from "~/server/settings/general-settings";
 import { estimateSavingsBytes, isAlreadyEfficient } from "./savings";
@@ -251,18 +252,13 @@ function differs(before: ExistingRow, after: Row): boolean {
   );
 }
 
-/** Dates in the exact text form Prisma's SQLite adapter writes, so raw and ORM writes sort alike. */
-function sqlDate(date: Date | null): string | null {
-  return date ? date.toISOString().replace("Z", "+00:00") : null;
-}
-
 /**
  * The queue's rows for these paths (at most a few thousand), keyed by path. One JSON parameter
  * for the lot, for the same reason as the writes.
  */
 export async function findQueueItemsByPath(db: Pick<Database, "$queryRaw">, paths: readonly string[]): Promise<Map<string, ExistingRow>> {
   const columns = Prisma.raw(EXISTING_COLUMNS.map((column) => `"${column}"`).join(", "));
-  const rows = await db.$queryRaw<ExistingRow[]>`SELECT ${columns} FROM "QueueItem" WHERE "filePath" IN (SELECT value FROM json_each(${JSON.stringify(paths)}))`;
+  const rows = await db.$queryRaw<ExistingRow[]>`SELECT ${columns} FROM "QueueItem" WHERE ${pathsInSql(paths)}`;
   return new Map(rows.map((row) => [row.filePath, row]));
 }
 
@@ -322,7 +318,7 @@ const WRITE_COLUMNS = {
   externalId: (row: Row) => row.externalId,
   private: (row: Row) => (row.private ? 1 : 0),
   estimatedSavingsBytes: (row: Row) => Number(row.estimatedSavingsBytes),
-  fileModifiedAt: (row: Row) => sqlDate(row.fileModifiedAt),
+  fileModifiedAt: (row: Row) => (row.fileModifiedAt ? sqlDate(row.fileModifiedAt) : null),
 } satisfies Record<string, (row: Row) => string | number | null>;
 const WRITE_COLUMN_NAMES = Object.keys(WRITE_COLUMNS) as (keyof typeof WRITE_COLUMNS)[];
 
