@@ -65,6 +65,7 @@ async function main() {
           source,
           connectionId: null,
           externalId: null,
+          externalParentId: null,
           private: source === "stash",
           fileModifiedAt: null,
         };

@@ -209,6 +209,7 @@ describe("Stash library", () => {
     expect(files.map((file) => file.externalId)).toEqual(["sceneFile:31", "sceneFile:32", "sceneFile:90"]);
     expect(files[0]).toEqual({
       externalId: "sceneFile:31",
+      externalParentId: "scene:3",
       remotePath: "/data/a/one.mp4",
       sizeBytes: 9_000_000_000n,
       codec: "h265",
@@ -320,9 +321,9 @@ describe("Stash sync through the sync service", () => {
 
     expect(connection.private).toBe(true);
     expect(run).toMatchObject({ status: "succeeded", total: 2, processed: 2, added: 1, skipped: 1, invalid: 0, error: null });
-    expect(items.map((item) => [item.filePath, item.codec, item.status, item.externalId, item.source])).toEqual([
-      [`${root}/data/x/a.mp4`, "h264", "queued", "sceneFile:10", "stash"],
-      [`${root}/data/x/b.mkv`, "h265", "skipped", "sceneFile:11", "stash"],
+    expect(items.map((item) => [item.filePath, item.codec, item.status, item.externalId, item.source, item.externalParentId])).toEqual([
+      [`${root}/data/x/a.mp4`, "h264", "queued", "sceneFile:10", "stash", "scene:1"],
+      [`${root}/data/x/b.mkv`, "h265", "skipped", "sceneFile:11", "stash", "scene:1"],
     ]);
     for (const request of stash.requests) expect(Object.keys(request.headers)).not.toContain("apikey");
   });

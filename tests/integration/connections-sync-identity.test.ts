@@ -29,7 +29,7 @@ async function rowsUnder(root: string) {
 function scanned(filePath: string): QueueItemInput {
   return {
     filePath, sizeBytes: 8_000_000_000n, codec: "h264", codecRaw: "h264", width: 1920, height: 1080, bitrate: null, durationSeconds: null,
-    qualitySource: null, source: "scan", connectionId: null, externalId: null, fileModifiedAt: null,
+    qualitySource: null, source: "scan", connectionId: null, externalId: null, externalParentId: null, fileModifiedAt: null,
   };
 }
 

@@ -61,11 +61,12 @@ describe("Radarr sync", () => {
     const after = await api.connections.byId({ id: connection.id });
 
     expect(run).toMatchObject({ status: "succeeded", trigger: "manual", total: 5, totalKnown: true, processed: 4, added: 3, skipped: 1, updated: 0, invalid: 1, error: null });
-    expect(items.map((item) => [item.filePath, item.codec, item.status, item.externalId])).toEqual([
-      [`${root}/movies/A (2020)/A.mkv`, "h264", "queued", "movieFile:11"],
-      [`${root}/movies/B (2021)/B.mkv`, "h265", "skipped", "movieFile:12"],
-      [`${root}/movies/C (2019)/C.mkv`, "h264", "queued", "movieFile:13"],
-      [`${root}/movies/E (2018)/E.mkv`, "unknown", "queued", "movieFile:15"],
+    // The movie id is kept beside the file id: it is what the encoder asks Radarr to rescan.
+    expect(items.map((item) => [item.filePath, item.codec, item.status, item.externalId, item.externalParentId])).toEqual([
+      [`${root}/movies/A (2020)/A.mkv`, "h264", "queued", "movieFile:11", "movie:1"],
+      [`${root}/movies/B (2021)/B.mkv`, "h265", "skipped", "movieFile:12", "movie:2"],
+      [`${root}/movies/C (2019)/C.mkv`, "h264", "queued", "movieFile:13", "movie:3"],
+      [`${root}/movies/E (2018)/E.mkv`, "unknown", "queued", "movieFile:15", "movie:5"],
     ]);
     expect(items[0]).toMatchObject({ source: "radarr", connectionId: connection.id, private: false, sizeBytes: 8_000_000_000n, bitrate: null, width: 1920, height: 1080, qualitySource: "webdl", codecRaw: "x264" });
     expect(items[2]).toMatchObject({ qualitySource: "remux", width: 3840, height: 2160, durationSeconds: 7260, bitrate: 8_000_000 });
@@ -146,10 +147,10 @@ describe("Sonarr sync", () => {
     const items = await db.queueItem.findMany({ where: { filePath: { startsWith: root } }, orderBy: { filePath: "asc" } });
 
     expect(run).toMatchObject({ status: "succeeded", processed: 3, added: 3, invalid: 1, total: 4 });
-    expect(items.map((item) => [item.filePath, item.codec, item.qualitySource, item.externalId, item.source])).toEqual([
-      [`${root}/tv/One/S01E01.mkv`, "h264", "remux", "episodeFile:101", "sonarr"],
-      [`${root}/tv/One/S01E02.mkv`, "mpeg2", "hdtv", "episodeFile:102", "sonarr"],
-      [`${root}/tv/Three/S01E01.mkv`, "vc1", "rawhd", "episodeFile:301", "sonarr"],
+    expect(items.map((item) => [item.filePath, item.codec, item.qualitySource, item.externalId, item.source, item.externalParentId])).toEqual([
+      [`${root}/tv/One/S01E01.mkv`, "h264", "remux", "episodeFile:101", "sonarr", "series:1"],
+      [`${root}/tv/One/S01E02.mkv`, "mpeg2", "hdtv", "episodeFile:102", "sonarr", "series:1"],
+      [`${root}/tv/Three/S01E01.mkv`, "vc1", "rawhd", "episodeFile:301", "sonarr", "series:3"],
     ]);
     // Series 2 has no files on disk: no request for it.
     expect(sonarr.requests.map((request) => request.url).filter((url) => url.includes("episodefile"))).toEqual([
@@ -294,6 +295,7 @@ describe("connections.enrichQueue", () => {
       source: "scan" as const,
       connectionId: null,
       externalId: null,
+      externalParentId: null,
       private: false,
       fileModifiedAt: new Date("2026-01-01T00:00:00Z"),
     });
@@ -335,7 +337,7 @@ describe("connections.enrichQueue", () => {
   it("reports a broken listing with its category", async () => {
     await upsertQueueItems(
       db,
-      [{ filePath: `${uniqueRoot()}/x.mkv`, sizeBytes: 1n, codec: "unknown", codecRaw: null, width: null, height: null, bitrate: null, durationSeconds: null, qualitySource: null, source: "scan", connectionId: null, externalId: null, fileModifiedAt: null }],
+      [{ filePath: `${uniqueRoot()}/x.mkv`, sizeBytes: 1n, codec: "unknown", codecRaw: null, width: null, height: null, bitrate: null, durationSeconds: null, qualitySource: null, source: "scan", connectionId: null, externalId: null, externalParentId: null, fileModifiedAt: null }],
       { targetCodec: "h265" },
     );
     const radarr = await fake({ app: "radarr" });

@@ -76,6 +76,7 @@ beforeAll(async () => {
       source: "sonarr",
       connectionId: connection.id,
       externalId: null,
+      externalParentId: null,
       fileModifiedAt: null,
     })),
     { targetCodec: "h265" },

@@ -25,7 +25,7 @@ let publicFolder: string;
 function file(filePath: string, overrides: Partial<QueueItemInput> = {}): QueueItemInput {
   return {
     filePath, sizeBytes: 5_000_000_000n, codec: "h264", codecRaw: "h264", width: 1920, height: 1080, bitrate: 8_000_000,
-    durationSeconds: 3600, qualitySource: null, source: "scan", connectionId: null, externalId: null, fileModifiedAt: null, ...overrides,
+    durationSeconds: 3600, qualitySource: null, source: "scan", connectionId: null, externalId: null, externalParentId: null, fileModifiedAt: null, ...overrides,
   };
 }
 

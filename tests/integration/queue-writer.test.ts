@@ -5,7 +5,7 @@ import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writ
 function item(overrides: Partial<QueueItemInput> & { filePath: string }): QueueItemInput {
   return {
     sizeBytes: 1_000_000_000n, codec: "h264", codecRaw: "x264", width: 1920, height: 1080, bitrate: 8_000_000,
-    durationSeconds: 3600, qualitySource: "webdl", source: "scan", connectionId: null, externalId: null,
+    durationSeconds: 3600, qualitySource: "webdl", source: "scan", connectionId: null, externalId: null, externalParentId: null,
     fileModifiedAt: new Date("2026-01-01T00:00:00Z"), ...overrides,
   };
 }

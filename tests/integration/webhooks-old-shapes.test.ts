@@ -26,7 +26,7 @@ afterEach(async () => {
 function item(overrides: Partial<QueueItemInput> & { filePath: string }): QueueItemInput {
   return {
     sizeBytes: 2_000_000_000n, codec: "h264", codecRaw: "h264", width: 1920, height: 1080, bitrate: 8_000_000, durationSeconds: 2700,
-    qualitySource: "webdl", source: "sonarr", connectionId: null, externalId: null, fileModifiedAt: null, ...overrides,
+    qualitySource: "webdl", source: "sonarr", connectionId: null, externalId: null, externalParentId: null, fileModifiedAt: null, ...overrides,
   };
 }
 

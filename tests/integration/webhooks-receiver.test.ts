@@ -17,7 +17,7 @@ async function deliveriesOf(connectionId: number) {
 function queued(overrides: Partial<QueueItemInput> & { filePath: string }): QueueItemInput {
   return {
     sizeBytes: 6_000_000_000n, codec: "h264", codecRaw: "h264", width: 1920, height: 1080, bitrate: 9_000_000, durationSeconds: 7200,
-    qualitySource: "webdl", source: "radarr", connectionId: null, externalId: null, fileModifiedAt: null, ...overrides,
+    qualitySource: "webdl", source: "radarr", connectionId: null, externalId: null, externalParentId: null, fileModifiedAt: null, ...overrides,
   };
 }
 
@@ -135,6 +135,7 @@ describe("webhook receiver: imports", () => {
     expect(item).toMatchObject({
       codec: "h264", codecRaw: "h264", width: 1920, height: 1080, sizeBytes: 2_147_483_648n, qualitySource: "webdl",
       status: "queued", source: "webhook", connectionId: sonarr.id, externalId: "episodeFile:9876", private: false,
+      externalParentId: "series:12",
     });
   });
 

@@ -40,6 +40,9 @@ const qualityModelSchema = z.object({
 /** Fields of MovieFileResource and EpisodeFileResource that become a queue item. */
 export const arrFileFields = {
   id: z.number().int(),
+  /** EpisodeFileResource's series, MovieFileResource's movie. */
+  seriesId: z.number().int().nullish(),
+  movieId: z.number().int().nullish(),
   path: z.string().min(1),
   size: z.number().int().nonnegative(),
   dateAdded: z.string().nullish(),
@@ -56,6 +59,11 @@ function parseDate(raw: string | null | undefined): Date | null {
 }
 
 export type ArrApp = "sonarr" | "radarr";
+
+/** The series or movie holding a file, spelled like `arrExternalId`, so the encoder can ask the app to rescan it. */
+export function arrParentId(app: ArrApp, mediaId: number | null | undefined): string | null {
+  return mediaId == null ? null : `${app === "sonarr" ? "series" : "movie"}:${mediaId}`;
+}
 
 /** A file's id in the queue. Syncs and webhooks must spell it alike: that is how they find each other's items. */
 export function arrExternalId(app: ArrApp, fileId: number): string {
@@ -75,6 +83,7 @@ export function toLibraryFile(file: ArrFile, app: ArrApp): LibraryFile {
   const codecRaw = info?.videoCodec?.trim() || null;
   return {
     externalId: arrExternalId(app, file.id),
+    externalParentId: arrParentId(app, app === "sonarr" ? file.seriesId : file.movieId),
     remotePath: file.path,
     sizeBytes: BigInt(file.size),
     codec: normaliseCodec(codecRaw),

@@ -9,6 +9,8 @@ import type { QualitySource } from "./quality";
 export interface LibraryFile extends MediaFacts {
   /** Stable id within the connection: "movieFile:12", "episodeFile:345". */
   externalId: string;
+  /** The series, movie or scene holding it ("series:7", "movie:12", "scene:42"): what a hand-back rescans. */
+  externalParentId: string | null;
   /** Absolute path as the app sees it (before path mapping). */
   remotePath: string;
   sizeBytes: bigint;

@@ -30,7 +30,7 @@ export interface EnrichResult {
 export async function enrichQueueFromConnection(db: Database, connection: ExternalConnection): Promise<Result<EnrichResult>> {
   const candidates = await db.queueItem.findMany({
     where: { codec: "unknown", OR: [{ connectionId: null }, { connectionId: connection.id }] },
-    select: { filePath: true, sizeBytes: true, source: true, connectionId: true, externalId: true, fileModifiedAt: true },
+    select: { filePath: true, sizeBytes: true, source: true, connectionId: true, externalId: true, externalParentId: true, fileModifiedAt: true },
   });
   if (candidates.length === 0) return ok({ enriched: 0, unmatched: 0 });
   const byPath = new Map(candidates.map((item) => [item.filePath, item]));
@@ -74,6 +74,7 @@ export async function enrichQueueFromConnection(db: Database, connection: Extern
           source: item.source as QueueItemInput["source"],
           connectionId: item.connectionId,
           externalId: item.externalId,
+          externalParentId: item.externalParentId,
           fileModifiedAt: item.fileModifiedAt,
         });
         if (batch.length >= BATCH_SIZE) await flush();

@@ -128,11 +128,12 @@ function parseDate(raw: string | null | undefined): Date | null {
 /** Stash reports 0 for what ffprobe couldn't tell (an unscanned or odd file): unknown, not zero. */
 const positiveOrNull = (value: number | null | undefined): number | null => (value && value > 0 ? value : null);
 
-export function toStashLibraryFile(file: VideoFile): LibraryFile {
+export function toStashLibraryFile(file: VideoFile, sceneId: string): LibraryFile {
   const codecRaw = file.video_codec?.trim() || null;
   const bitrate = positiveOrNull(file.bit_rate);
   return {
     externalId: stashExternalId(file.id),
+    externalParentId: `scene:${sceneId}`,
     remotePath: file.path,
     sizeBytes: file.size,
     codec: normaliseCodec(codecRaw),
@@ -164,7 +165,7 @@ function readScenes(scenes: unknown[]): { files: LibraryFile[]; invalid: number;
     }
     for (const rawFile of scene.data.files) {
       const file = videoFileSchema.safeParse(rawFile);
-      if (file.success) files.push(toStashLibraryFile(file.data));
+      if (file.success) files.push(toStashLibraryFile(file.data, scene.data.id));
       else invalid += 1;
     }
   }

@@ -150,6 +150,7 @@ function toQueueInput(file: LibraryFile, connection: ExternalConnection, mapPath
     source: appDefinition(connection.appType as AppType).queueSource,
     connectionId: connection.id,
     externalId: file.externalId,
+    externalParentId: file.externalParentId,
     // The apps only know when a file was imported, not its modification time; a scan's mtime is kept.
     fileModifiedAt: null,
   };

@@ -24,6 +24,8 @@ export interface QueueItemInput extends MediaFacts {
   source: QueueSource;
   connectionId: number | null;
   externalId: string | null;
+  /** The series, movie or scene holding the file in its app (see LibraryFile); null for scans. */
+  externalParentId: string | null;
   fileModifiedAt: Date | null;
 }
 
@@ -62,7 +64,7 @@ export const RENAMED_REASON = "Renamed in its app (queued under the new name)";
 
 const EXISTING_COLUMNS = [
   "id", "filePath", "sizeBytes", "codec", "codecRaw", "width", "height", "bitrate", "durationSeconds", "qualitySource",
-  "status", "source", "connectionId", "externalId", "private", "fileModifiedAt",
+  "status", "source", "connectionId", "externalId", "externalParentId", "private", "fileModifiedAt",
 ] as const;
 export type ExistingRow = Pick<QueueItem, (typeof EXISTING_COLUMNS)[number]>;
 
@@ -225,6 +227,7 @@ function mergeIntoExisting(before: ExistingRow, input: QueueItemInput, target: T
     source: ownedByConnection || (input.source === "webhook" && before.connectionId === input.connectionId) ? (before.source as QueueSource) : input.source,
     connectionId: ownedByConnection ? before.connectionId : input.connectionId,
     externalId: ownedByConnection ? before.externalId : (input.externalId ?? before.externalId),
+    externalParentId: ownedByConnection ? before.externalParentId : (input.externalParentId ?? before.externalParentId),
     private: before.private,
     fileModifiedAt: input.fileModifiedAt ?? before.fileModifiedAt,
   };
@@ -248,6 +251,7 @@ function differs(before: ExistingRow, after: Row): boolean {
     before.source !== after.source ||
     before.connectionId !== after.connectionId ||
     before.externalId !== after.externalId ||
+    before.externalParentId !== after.externalParentId ||
     before.fileModifiedAt?.getTime() !== after.fileModifiedAt?.getTime()
   );
 }
@@ -316,6 +320,7 @@ const WRITE_COLUMNS = {
   source: (row: Row) => row.source,
   connectionId: (row: Row) => row.connectionId,
   externalId: (row: Row) => row.externalId,
+  externalParentId: (row: Row) => row.externalParentId,
   private: (row: Row) => (row.private ? 1 : 0),
   estimatedSavingsBytes: (row: Row) => Number(row.estimatedSavingsBytes),
   fileModifiedAt: (row: Row) => (row.fileModifiedAt ? sqlDate(row.fileModifiedAt) : null),

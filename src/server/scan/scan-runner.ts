@@ -160,6 +160,7 @@ function toQueueInput(file: WalkedFile, facts: MediaFacts | null): QueueItemInpu
     // Scans never claim a file for a connection: the connection's own sync owns its ids.
     connectionId: null,
     externalId: null,
+    externalParentId: null,
     fileModifiedAt: file.modifiedAt,
   };
 }

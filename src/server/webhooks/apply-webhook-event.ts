@@ -1,6 +1,6 @@
 import "server-only";
 import type { QueueStatus } from "~/lib/queue-enums";
-import { arrExternalId } from "~/server/connections/arr-common";
+import { arrExternalId, arrParentId } from "~/server/connections/arr-common";
 import type { LibraryFile } from "~/server/connections/connection-client";
 import type { Database } from "~/server/db";
 import { normaliseCodec } from "~/server/media/codec";
@@ -76,9 +76,9 @@ export async function applyWebhookEvent(db: Database, target: WebhookTarget, eve
     case "unsupported":
       return { outcome: "ignored", itemsAffected: 0, note: "Event type not used by Optimizarr", outOfScope: [] };
     case "import":
-      return applyImport(db, target, event.files, event.replaced);
+      return applyImport(db, target, event.mediaId, event.files, event.replaced);
     case "rename":
-      return applyRename(db, target, event.folderPath, event.files);
+      return applyRename(db, target, event.mediaId, event.folderPath, event.files);
     case "refresh":
       return applyRefresh(db, target, event.mediaId);
     case "fileDelete":
@@ -93,9 +93,9 @@ export async function applyWebhookEvent(db: Database, target: WebhookTarget, eve
  * holds is left alone (not moved over, not made public); one a plain scan found is adopted, as a
  * sync would.
  */
-async function applyImport(db: Database, target: WebhookTarget, files: WebhookFile[], replaced: ResolvedFileRef[]): Promise<ApplyResult> {
+async function applyImport(db: Database, target: WebhookTarget, mediaId: number, files: WebhookFile[], replaced: ResolvedFileRef[]): Promise<ApplyResult> {
   const outOfScope: ScopeIgnore[] = [];
-  const { inputs, note } = await toQueueInputs(target, files, outOfScope);
+  const { inputs, note } = await toQueueInputs(target, mediaId, files, outOfScope);
   const existing = await findQueueItemsByPath(db, inputs.map((input) => input.filePath));
   const notOthers = inputs.filter((input) => holderOf(existing.get(input.filePath), target.connectionId) !== "other");
   noteIgnored(outOfScope, "held-by-another-source", inputs.length - notOthers.length);
@@ -116,7 +116,7 @@ async function applyImport(db: Database, target: WebhookTarget, files: WebhookFi
  * be safe and inside the series/movie folder the payload names; a path another source already
  * holds is never taken over.
  */
-async function applyRename(db: Database, target: WebhookTarget, folderPath: string, files: RenamedWebhookFile[]): Promise<ApplyResult> {
+async function applyRename(db: Database, target: WebhookTarget, mediaId: number, folderPath: string, files: RenamedWebhookFile[]): Promise<ApplyResult> {
   const outOfScope: ScopeIgnore[] = [];
   const folder = safeFolder(target.mapPath(folderPath));
   const safe: RenamedWebhookFile[] = [];
@@ -154,7 +154,7 @@ async function applyRename(db: Database, target: WebhookTarget, folderPath: stri
   );
   // Refresh facts for moved rows and add renamed files Optimizarr did not know yet; a new path held
   // by anyone else (a scan included) stays theirs.
-  const { inputs, note } = await toQueueInputs(target, accepted, outOfScope);
+  const { inputs, note } = await toQueueInputs(target, mediaId, accepted, outOfScope);
   const existing = await findQueueItemsByPath(db, inputs.map((input) => input.filePath));
   const allowed = inputs.filter((input) => ["none", "self"].includes(holderOf(existing.get(input.filePath), target.connectionId)));
   noteIgnored(outOfScope, "held-by-another-source", inputs.length - allowed.length);
@@ -227,6 +227,7 @@ function fromLibraryFile(target: WebhookTarget, file: LibraryFile): QueueItemInp
     source: "webhook",
     connectionId: target.connectionId,
     externalId: file.externalId,
+    externalParentId: file.externalParentId,
     fileModifiedAt: null,
   };
 }
@@ -323,7 +324,7 @@ function withScopeNote(note: string | null, outOfScope: readonly ScopeIgnore[]):
 }
 
 /** One input per distinct safe mapped path; unsafe ones are counted, not queued. */
-async function toQueueInputs(target: WebhookTarget, candidates: readonly WebhookFile[], outOfScope: ScopeIgnore[]): Promise<{ inputs: QueueItemInput[]; note: string | null }> {
+async function toQueueInputs(target: WebhookTarget, mediaId: number, candidates: readonly WebhookFile[], outOfScope: ScopeIgnore[]): Promise<{ inputs: QueueItemInput[]; note: string | null }> {
   const byPath = new Map<string, WebhookFile>();
   for (const file of candidates) {
     const path = target.mapPath(file.path);
@@ -352,6 +353,7 @@ async function toQueueInputs(target: WebhookTarget, candidates: readonly Webhook
       source: "webhook",
       connectionId: target.connectionId,
       externalId: arrExternalId(target.appType, file.id),
+      externalParentId: arrParentId(target.appType, mediaId),
       fileModifiedAt: null,
     };
   });

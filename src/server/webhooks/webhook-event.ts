@@ -8,9 +8,9 @@ export type WebhookAppType = "sonarr" | "radarr";
 export type WebhookEvent =
   | { kind: "test" }
   /** A file (or a whole release) was imported; `replaced` are the files an upgrade deleted. */
-  | { kind: "import"; files: WebhookFile[]; replaced: ResolvedFileRef[] }
+  | { kind: "import"; mediaId: number; files: WebhookFile[]; replaced: ResolvedFileRef[] }
   /** `folderPath` is the series/movie folder: a renamed file stays inside it. */
-  | { kind: "rename"; folderPath: string; files: RenamedWebhookFile[] }
+  | { kind: "rename"; mediaId: number; folderPath: string; files: RenamedWebhookFile[] }
   /**
    * Something changed the files of one series/movie without saying which (an older Rename that
    * carries only `series`/`movie`): re-read it from the app. `mediaId` is the app's series/movie id.
@@ -49,6 +49,7 @@ function parseSonarr(eventType: string, body: unknown): EventResult {
     case "Download":
       return map(sonarrPayloads.Download.safeParse(body), (data) => ({
         kind: "import",
+        mediaId: data.series.id,
         // The per-file event carries episodeFile; "On Import Complete" carries episodeFiles[].
         files: [...(data.episodeFile ? [data.episodeFile] : []), ...(data.episodeFiles ?? [])].map((file) => inLibrary(file, data.series.path)),
         replaced: (data.deletedFiles ?? []).map((ref) => resolveRef(ref, data.series.path)),
@@ -56,7 +57,7 @@ function parseSonarr(eventType: string, body: unknown): EventResult {
     case "Rename":
       return map(sonarrPayloads.Rename.safeParse(body), (data) =>
         data.renamedEpisodeFiles
-          ? { kind: "rename", folderPath: data.series.path, files: data.renamedEpisodeFiles }
+          ? { kind: "rename", mediaId: data.series.id, folderPath: data.series.path, files: data.renamedEpisodeFiles }
           : { kind: "refresh", mediaId: data.series.id, folderPath: data.series.path },
       );
     case "EpisodeFileDelete":
@@ -77,13 +78,14 @@ function parseRadarr(eventType: string, body: unknown): EventResult {
     case "Download":
       return map(radarrPayloads.Download.safeParse(body), (data) => ({
         kind: "import",
+        mediaId: data.movie.id,
         files: [inLibrary(data.movieFile, data.movie.folderPath)],
         replaced: (data.deletedFiles ?? []).map((ref) => resolveRef(ref, data.movie.folderPath)),
       }));
     case "Rename":
       return map(radarrPayloads.Rename.safeParse(body), (data) =>
         data.renamedMovieFiles
-          ? { kind: "rename", folderPath: data.movie.folderPath, files: data.renamedMovieFiles }
+          ? { kind: "rename", mediaId: data.movie.id, folderPath: data.movie.folderPath, files: data.renamedMovieFiles }
           : { kind: "refresh", mediaId: data.movie.id, folderPath: data.movie.folderPath },
       );
     case "MovieFileDelete":
