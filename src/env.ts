@@ -29,6 +29,8 @@ const envSchema = z
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
     LOG_TO_FILE: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).default("true")),
     FFPROBE_PATH: z.preprocess(emptyAsUndefined, z.string().default("ffprobe")),
+    /** The ffmpeg the encoder runs (Debian's by default, from PATH). */
+    FFMPEG_PATH: z.preprocess(emptyAsUndefined, z.string().default("ffmpeg")),
     /** Optimizarr's URL as other apps reach it; prefills webhook callback URLs. */
     PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
     /**
