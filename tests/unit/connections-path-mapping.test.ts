@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createPathMapper, mapPath, pathMappingsSchema } from "~/server/connections/path-mapping";
+import { createPathMapper, createRemotePathMapper, mapPath, pathMappingsSchema } from "~/server/connections/path-mapping";
 
 describe("path mapping", () => {
   const mappings = [
@@ -83,6 +83,39 @@ describe("path mapping", () => {
         ];
         const mapper = createPathMapper(reversed ? list.reverse() : list);
         expect(mapper(`${outer}/${inner}/${name}`)).toBe(`/inner/${name}`);
+      }),
+    );
+  });
+});
+
+describe("local → remote path mapping", () => {
+  const mappings = [
+    { remote: "/tv", local: "/mnt/media/tv" },
+    { remote: "/tv/anime", local: "/mnt/anime" },
+    { remote: "D:\\Movies", local: "/mnt/movies" },
+  ];
+  const toRemote = createRemotePathMapper(mappings);
+
+  it("undoes the remote → local mapping", () => {
+    expect(toRemote("/mnt/media/tv/Show/S01E01.mkv")).toBe("/tv/Show/S01E01.mkv");
+    expect(toRemote("/mnt/anime/Show/S01E01.mkv")).toBe("/tv/anime/Show/S01E01.mkv");
+  });
+
+  it("writes a Windows remote with its own separators", () => {
+    expect(toRemote("/mnt/movies/Film (2020)/film.mkv")).toBe("D:\\Movies\\Film (2020)\\film.mkv");
+  });
+
+  it("matches whole local segments only and leaves other paths alone", () => {
+    expect(toRemote("/mnt/media/tvshows/a.mkv")).toBe("/mnt/media/tvshows/a.mkv");
+    expect(toRemote("/elsewhere/a.mkv")).toBe("/elsewhere/a.mkv");
+  });
+
+  it("round-trips every mapped remote path", () => {
+    const toLocal = createPathMapper(mappings);
+    fc.assert(
+      fc.property(fc.constantFrom("/tv", "/tv/anime"), fc.array(fc.stringMatching(/^[A-Za-z0-9 ._-]{1,12}$/), { minLength: 1, maxLength: 4 }), (root, segments) => {
+        const remote = `${root}/${segments.join("/")}`;
+        expect(toRemote(toLocal(remote))).toBe(remote);
       }),
     );
   });

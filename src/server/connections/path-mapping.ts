@@ -85,3 +85,13 @@ export function createPathMapper(mappings: readonly PathMapping[]): PathMapper {
 export function mapPath(remotePath: string, mappings: readonly PathMapping[]): string {
   return createPathMapper(mappings)(remotePath);
 }
+
+/**
+ * Local → remote: the inverse of `createPathMapper`, for telling an app about a file Optimizarr
+ * changed (the app must be named the path as it sees it). The same mappings with the sides
+ * swapped: whole segments, longest local prefix first, the remote side's separator and (for a
+ * Windows remote) backslashes in the result. A local path no mapping covers is returned as is.
+ */
+export function createRemotePathMapper(mappings: readonly PathMapping[]): PathMapper {
+  return createPathMapper(mappings.map(({ remote, local }) => ({ remote: local, local: remote })));
+}
