@@ -6,22 +6,33 @@ import { z } from "zod";
  * we ignore what we do not use; strict only on the fields Optimizarr acts on.
  */
 const MAX_PATH = 4096;
-const path = z.string().min(1).max(MAX_PATH);
+/**
+ * A NUL byte cannot be part of a real path (every OS ends the name there), so one in a body is a
+ * forged or broken delivery: refused, never stored as a queue path that no file can match.
+ */
+const noNul = (value: string) => !value.includes("\0");
+const pathText = z.string().max(MAX_PATH).refine(noNul, "must not contain a NUL byte");
+const path = pathText.min(1);
 const fileId = z.number().int().positive();
+/** 1 PiB: far above any video file, far below where a double stops counting bytes exactly. */
+const MAX_FILE_BYTES = 2 ** 50;
+/** 16K video is 15360 wide; twice that leaves room without accepting 2^31. */
+const MAX_DIMENSION = 32_768;
+const dimension = z.number().int().nonnegative().max(MAX_DIMENSION);
 
 /** Webhook mediaInfo differs from the REST one: width/height, no resolution string, no bitrates. */
 const webhookMediaInfo = z.looseObject({
   videoCodec: z.string().max(100).nullish(),
-  width: z.number().int().nonnegative().nullish(),
-  height: z.number().int().nonnegative().nullish(),
+  width: dimension.nullish(),
+  height: dimension.nullish(),
 });
 
 /** Sonarr's episodeFile / Radarr's movieFile as sent on import and rename. */
 const webhookFile = z.looseObject({
   id: fileId,
   path,
-  relativePath: z.string().max(MAX_PATH).nullish(),
-  size: z.number().nonnegative().nullish(),
+  relativePath: pathText.nullish(),
+  size: z.number().int().nonnegative().max(MAX_FILE_BYTES).nullish(),
   /** The quality's name, e.g. "WEBDL-1080p" (a string here, an object in the REST API). */
   quality: z.string().max(200).nullish(),
   mediaInfo: webhookMediaInfo.nullish(),
@@ -38,7 +49,7 @@ export type RenamedWebhookFile = z.infer<typeof renamedFile>;
 const fileRef = z.looseObject({
   id: fileId.nullish(),
   path: path.nullish(),
-  relativePath: z.string().max(MAX_PATH).nullish(),
+  relativePath: pathText.nullish(),
 });
 export type WebhookFileRef = z.infer<typeof fileRef>;
 
