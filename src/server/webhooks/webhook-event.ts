@@ -1,8 +1,18 @@
 import type { z } from "zod";
+import type { CONNECTION_APPS } from "~/server/connections/apps";
 import { libraryPath } from "./library-path";
 import { envelopeSchema, radarrPayloads, sonarrPayloads, type RenamedWebhookFile, type WebhookFile, type WebhookFileRef } from "./payload-schemas";
 
-export type WebhookAppType = "sonarr" | "radarr";
+type ConnectionApps = typeof CONNECTION_APPS;
+
+/**
+ * The app types whose definition in apps.ts sets `capabilities.webhooks`, derived so the flag is the
+ * one source: turning it on for another app makes every `Record<WebhookAppType, …>` (the parsers
+ * below, the lookups, the labels) a compile error until that app is handled.
+ */
+export type WebhookAppType = {
+  [App in keyof ConnectionApps]: ConnectionApps[App]["capabilities"]["webhooks"] extends true ? App : never;
+}[keyof ConnectionApps];
 
 /** What a delivery asks Optimizarr to do, the same for both apps once parsed. */
 export type WebhookEvent =
@@ -37,7 +47,7 @@ export function parseWebhookEvent(appType: WebhookAppType, body: unknown): Parse
   if (!envelope.success) return { ok: false, eventType: null, reason: describeIssues(envelope.error) };
   const { eventType } = envelope.data;
   if (eventType === "Test") return { ok: true, eventType, event: { kind: "test" } };
-  const result = appType === "sonarr" ? parseSonarr(eventType, body) : parseRadarr(eventType, body);
+  const result = EVENT_PARSERS[appType](eventType, body);
   if (result === null) return { ok: true, eventType, event: { kind: "unsupported" } };
   return result.success ? { ok: true, eventType, event: result.event } : { ok: false, eventType, reason: `${eventType}: ${describeIssues(result.error)}` };
 }
@@ -100,6 +110,8 @@ function parseRadarr(eventType: string, body: unknown): EventResult {
       return null;
   }
 }
+
+const EVENT_PARSERS = { sonarr: parseSonarr, radarr: parseRadarr } as const satisfies Record<WebhookAppType, (eventType: string, body: unknown) => EventResult>;
 
 function map<T>(result: z.ZodSafeParseResult<T>, toEvent: (data: T) => WebhookEvent): EventResult {
   return result.success ? { success: true, event: toEvent(result.data) } : { success: false, error: result.error };
