@@ -1,12 +1,15 @@
 import { TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { ZodRealError } from "zod";
 import { createTRPCRouter, protectedProcedure, type Caller } from "~/server/api/trpc";
+import { clientIpOf } from "~/server/auth/client-ip";
+import { loginThrottle } from "~/server/auth/login-throttle";
 import { changePassword, PasswordChangeError, passwordChangeSchema, type PasswordChangeErrorKind } from "~/server/auth/password-change";
 import { signOutEverywhere } from "~/server/auth/session-version";
 
 const TRPC_CODES = {
   wrong_password: "BAD_REQUEST",
   no_such_user: "UNAUTHORIZED",
+  throttled: "TOO_MANY_REQUESTS",
 } as const satisfies Record<PasswordChangeErrorKind, TRPC_ERROR_CODE_KEY>;
 
 /** The signed-in user's id. The instance API key belongs to no user, so it cannot manage one. */
@@ -27,7 +30,8 @@ export const accountRouter = createTRPCRouter({
   /** Also signs out every browser, this one included (see password-change.ts). */
   changePassword: protectedProcedure.input(passwordChangeSchema).mutation(async ({ ctx, input }) => {
     try {
-      await changePassword(ctx.db, sessionUserIdOf(ctx.caller), input);
+      // The sign-in throttle, keyed like sign-in: the guarded X-Forwarded-For names the client.
+      await changePassword(ctx.db, sessionUserIdOf(ctx.caller), input, { throttle: loginThrottle, clientIp: clientIpOf(ctx.headers) });
     } catch (error) {
       throw toTRPCError(error);
     }
