@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
-import { errorCodeOf, nodeWalkFileSystem, type WalkFileSystem } from "./walk-files";
+import { errorCodeOf } from "~/server/error-code";
+import { nodeWalkFileSystem, type WalkFileSystem } from "./walk-files";
 
 /**
  * A scan root must be an absolute path to a folder Optimizarr can list. Checked on create/update so

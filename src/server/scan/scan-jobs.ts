@@ -7,7 +7,7 @@ import { refuseWorkWhenShuttingDown } from "~/server/shutdown-state";
 import { pathForMessage } from "./root-path";
 import { createScanProgress, type ScanProgress } from "./scan-progress";
 import { runScan, type ScanRunOptions, type ScanTarget } from "./scan-runner";
-import { errorCodeOf } from "./walk-files";
+import { errorCodeOf } from "~/server/error-code";
 
 const log = createLogger("scan");
 

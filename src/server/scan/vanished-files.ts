@@ -3,7 +3,8 @@ import path from "node:path";
 import pLimit from "p-limit";
 import type { QueueStatus } from "~/lib/queue-enums";
 import type { Database } from "~/server/db";
-import { errorCodeOf, nodeWalkFileSystem, type WalkFileSystem } from "./walk-files";
+import { errorCodeOf } from "~/server/error-code";
+import { nodeWalkFileSystem, type WalkFileSystem } from "./walk-files";
 
 /**
  * After a complete walk, queue items under the root whose file is gone from disk are marked

@@ -1,3 +1,4 @@
+import { errorCodeOf } from "~/server/error-code";
 import type { BigIntStats, Dirent } from "node:fs";
 import fsPromises from "node:fs/promises";
 import path from "node:path";
@@ -46,10 +47,6 @@ export interface WalkOptions {
   onIssue: (issue: WalkIssue) => void;
   signal?: AbortSignal;
   fileSystem?: WalkFileSystem;
-}
-
-export function errorCodeOf(error: unknown): string | null {
-  return error && typeof error === "object" && "code" in error && typeof error.code === "string" ? error.code : null;
 }
 
 const identityOf = (stats: BigIntStats) => `${stats.dev}:${stats.ino}`;

@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { formatBytes } from "~/lib/format";
 import type { HealthContext, HealthResult } from "./health-check";
+import { errorCodeOf } from "~/server/error-code";
 
 /** Writes and removes a scratch file: permissions, read-only mounts and full disks all show up here. */
 export async function checkDataDirWritable({ dataDir }: Pick<HealthContext, "dataDir">): Promise<HealthResult> {
@@ -15,7 +16,7 @@ export async function checkDataDirWritable({ dataDir }: Pick<HealthContext, "dat
     return {
       id: "data-dir-writable",
       level: "error",
-      message: `The data directory ${dataDir} is not writable (${errorCodeOf(error)})`,
+      message: `The data directory ${dataDir} is not writable (${errorCodeOf(error) ?? (error instanceof Error ? error.message : String(error))})`,
       hint: "Optimizarr keeps its database, secrets and logs there. Give the user running Optimizarr write access, or point DATA_DIR at a writable folder.",
     };
   }
@@ -30,7 +31,7 @@ export async function checkDiskSpace({ dataDir, minFreeBytes }: Pick<HealthConte
     return {
       id: "disk-space",
       level: "warning",
-      message: `Free space on the data directory's disk could not be read (${errorCodeOf(error)})`,
+      message: `Free space on the data directory's disk could not be read (${errorCodeOf(error) ?? (error instanceof Error ? error.message : String(error))})`,
       hint: "Check that DATA_DIR exists and is a directory.",
     };
   }
@@ -45,7 +46,4 @@ export async function checkDiskSpace({ dataDir, minFreeBytes }: Pick<HealthConte
   return { id: "disk-space", level: "ok", message: `${formatBytes(freeBytes)} free on the data directory's disk` };
 }
 
-function errorCodeOf(error: unknown): string {
-  if (error instanceof Error && "code" in error && typeof error.code === "string") return error.code;
-  return error instanceof Error ? error.message : String(error);
-}
+
