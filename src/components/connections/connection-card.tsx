@@ -25,6 +25,7 @@ import { PrivacySwitch } from "~/components/privacy-switch";
 import { ScanRootLink } from "./scan-root-link";
 import { SyncHistory } from "./sync-history";
 import { SyncProgress } from "./sync-progress";
+import { removalSkippedNote } from "./sync-run-text";
 import { useConnectionSync } from "./use-connection-sync";
 import { WebhookSection } from "./webhook-section";
 
@@ -86,6 +87,7 @@ export function ConnectionCard({ connection, apps, publicUrl }: { connection: Co
   const headingId = `connection-${connection.id}-name`;
   const lastRun = connection.lastSyncRun;
   const lastRunStatus = lastRun && lastRun.status !== "running" ? SYNC_STATUS_PRESENTATION[lastRun.status] : null;
+  const lastRunRemovalSkipped = lastRun ? removalSkippedNote(lastRun) : null;
 
   return (
     <Card className="flex flex-col gap-4 p-0" role="group" aria-labelledby={headingId}>
@@ -145,6 +147,7 @@ export function ConnectionCard({ connection, apps, publicUrl }: { connection: Co
             ) : null}
           </Fact>
         </dl>
+        {lastRunRemovalSkipped ? <p className="text-xs text-warning">Last sync: {lastRunRemovalSkipped}</p> : null}
         {connection.pathMappings.length > 0 ? (
           <ul className="flex flex-col gap-1 text-xs text-muted" aria-label="Path mappings">
             {connection.pathMappings.map((mapping) => (

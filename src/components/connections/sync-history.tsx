@@ -6,6 +6,7 @@ import { formatDateTime, formatNumber } from "~/lib/format";
 import { errorMessageOf } from "~/lib/trpc-error";
 import { api } from "~/trpc/react";
 import { SYNC_STATUS_PRESENTATION, SYNC_TRIGGER_LABELS } from "./connection-labels";
+import { removalSkippedNote } from "./sync-run-text";
 
 /** The connection's recent sync runs, newest first. */
 export function SyncHistory({ connectionId }: { connectionId: number }) {
@@ -32,6 +33,7 @@ export function SyncHistory({ connectionId }: { connectionId: number }) {
         <tbody>
           {runs.data.map((run) => {
             const status = SYNC_STATUS_PRESENTATION[run.status] ?? { label: run.status, tone: "neutral" as const };
+            const removalSkipped = removalSkippedNote(run);
             return [
               <tr key={run.runId} className="border-t border-border/60 tabular-nums">
                 <td className="py-1.5 pr-3 whitespace-nowrap">{formatDateTime(run.startedAt)}</td>
@@ -45,6 +47,13 @@ export function SyncHistory({ connectionId }: { connectionId: number }) {
                 <td className="py-1.5 pr-3 text-right">{formatNumber(run.unchanged)}</td>
                 <td className="py-1.5 text-right">{formatNumber(run.removed)}</td>
               </tr>,
+              removalSkipped ? (
+                <tr key={`${run.runId}-removal-skipped`}>
+                  <td colSpan={8} className="pb-2 text-xs text-warning">
+                    {removalSkipped}
+                  </td>
+                </tr>
+              ) : null,
               run.error ? (
                 <tr key={`${run.runId}-error`}>
                   <td colSpan={8} className="pb-2 text-xs text-danger">

@@ -2,25 +2,14 @@
 
 import { useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
-import { formatNumber } from "~/lib/format";
 import { errorMessageOf } from "~/lib/trpc-error";
 import { api, type RouterOutputs } from "~/trpc/react";
+import { syncDetails, syncSummary } from "./sync-run-text";
 
 type Connection = RouterOutputs["connections"]["list"][number];
 export type SyncRun = RouterOutputs["connections"]["syncRun"];
 
 const POLL_MS = 1_000;
-
-export function syncSummary(run: SyncRun): string {
-  return `${formatNumber(run.added)} added, ${formatNumber(run.updated)} updated, ${formatNumber(run.skipped)} skipped`;
-}
-
-function syncDetails(run: SyncRun): string | undefined {
-  const parts: string[] = [];
-  if (run.unchanged > 0) parts.push(`${formatNumber(run.unchanged)} unchanged`);
-  if (run.invalid > 0) parts.push(`${formatNumber(run.invalid)} malformed entries left out`);
-  return parts.length > 0 ? parts.join(" · ") : undefined;
-}
 
 /**
  * Starts a sync and follows it: polls `syncRun` every second while it runs, announces the end of a

@@ -1,0 +1,33 @@
+import { formatNumber } from "~/lib/format";
+import type { SyncRunDto } from "~/server/connections/sync";
+
+/** The counts a finished run is described by; pure, so the toast, the card and the history agree. */
+type RunCounts = Pick<SyncRunDto, "status" | "added" | "updated" | "skipped" | "unchanged" | "invalid" | "removed">;
+
+const plural = (count: number, one: string, many: string) => `${formatNumber(count)} ${count === 1 ? one : many}`;
+
+/** "3 added, 1 updated, 0 skipped, 2 marked removed": removals only when there were any. */
+export function syncSummary(run: RunCounts): string {
+  const parts = [`${formatNumber(run.added)} added`, `${formatNumber(run.updated)} updated`, `${formatNumber(run.skipped)} skipped`];
+  if (run.removed > 0) parts.push(`${formatNumber(run.removed)} marked removed`);
+  return parts.join(", ");
+}
+
+/**
+ * Why a finished sync removed nothing although files may be gone: a malformed entry might be a file
+ * still there, so sync.ts marks nothing removed after a listing with any (see markUnlistedRemoved).
+ * Without this line the run looks like a clean one that found no removals.
+ */
+export function removalSkippedNote(run: RunCounts): string | null {
+  if (run.status !== "succeeded" || run.invalid === 0) return null;
+  return `${plural(run.invalid, "item", "items")} could not be read: nothing was marked removed this run`;
+}
+
+/** The toast's second line: unchanged files and the skipped removal step, if any. */
+export function syncDetails(run: RunCounts): string | undefined {
+  const parts: string[] = [];
+  if (run.unchanged > 0) parts.push(`${formatNumber(run.unchanged)} unchanged`);
+  const skipped = removalSkippedNote(run);
+  if (skipped) parts.push(skipped);
+  return parts.length > 0 ? parts.join(" · ") : undefined;
+}
