@@ -84,10 +84,12 @@ export interface UpsertOptions {
    */
   keepOtherConnectionsItems?: boolean;
   /**
-   * A sync's listing: every file of this connection the call writes (changed or not) is marked seen
-   * in this run, so after a complete listing the unmarked ones can be found in one statement.
+   * A sync's listing: once the transaction commits, the id of every row now holding one of these
+   * files (written or unchanged) is appended here. The run keeps them in memory and, after a
+   * complete listing, finds the connection's unlisted rows in one statement (connections/sync.ts).
+   * Nothing is written per listed row, so an unchanged re-sync writes nothing at all.
    */
-  listing?: { connectionId: number; syncRunId: number };
+  listedRowIds?: number[];
 }
 
 /** Moves and releases decided for one chunk before its rows are written. */
@@ -104,6 +106,7 @@ export async function upsertQueueItems(db: Database, inputs: readonly QueueItemI
   const byPath = new Map(withoutRepeatedIds(inputs).map((input) => [input.filePath, input]));
   const paths = [...byPath.keys()];
   const privateFiles: string[] = [];
+  const listedRowIds: number[] = [];
 
   await db.$transaction(
     async (tx) => {
@@ -111,7 +114,11 @@ export async function upsertQueueItems(db: Database, inputs: readonly QueueItemI
         const chunk = paths.slice(start, start + STATEMENT_ROWS);
         const chunkInputs = chunk.map((path) => byPath.get(path)!);
         const existing = await findQueueItemsByPath(tx, chunk);
-        const holders = await findQueueItemsByIdentity(tx, chunkInputs);
+        // An input whose path row already holds its id can be no rename: only the others are looked up.
+        const holders = await findQueueItemsByIdentity(
+          tx,
+          chunkInputs.filter((input) => identityKey(input) !== null && identityKey(input) !== keyAt(existing, input.filePath)),
+        );
         const changes: IdentityChanges = { moves: [], releases: [] };
         const rows: Row[] = [];
         for (const input of chunkInputs) {
@@ -136,13 +143,19 @@ export async function upsertQueueItems(db: Database, inputs: readonly QueueItemI
             rows.push(row);
           } else {
             counts.unchanged += 1;
+            listedRowIds.push(before.id);
           }
         }
         await applyIdentityChanges(tx, changes);
-        if (rows.length > 0) await tx.$executeRaw(upsertStatement(rows));
-        if (options.listing) await markSeen(tx, chunk, options.listing);
-        await recomputeItemPrivacy(tx, pathsInSql(chunk));
-        const privateRows = await tx.$queryRaw<{ filePath: string }[]>`SELECT "filePath" FROM "QueueItem" WHERE ${pathsInSql(chunk)} AND "private"`;
+        if (rows.length === 0) continue;
+        const written = await tx.$queryRaw<{ id: number }[]>(upsertStatement(rows));
+        for (const row of written) listedRowIds.push(Number(row.id));
+        // Privacy follows a file's path and connection, so only rows written here can have a new
+        // value: a row left alone keeps the one its sources' own changes maintain (and its folder
+        // was registered when it became private, or at startup).
+        const writtenPaths = pathsInSql(rows.map((row) => row.filePath));
+        await recomputeItemPrivacy(tx, writtenPaths);
+        const privateRows = await tx.$queryRaw<{ filePath: string }[]>`SELECT "filePath" FROM "QueueItem" WHERE ${writtenPaths} AND "private"`;
         privateFiles.push(...privateRows.map((row) => row.filePath));
       }
     },
@@ -150,12 +163,20 @@ export async function upsertQueueItems(db: Database, inputs: readonly QueueItemI
   );
   // After the commit: log lines and outputs from now on hide these files' folders.
   registerPrivateFiles(privateFiles);
+  // A loop, not push(...ids): a call with a whole library in it would overflow the argument stack.
+  if (options.listedRowIds) for (const id of listedRowIds) options.listedRowIds.push(id);
   return counts;
 }
 
 /** `connectionId:externalId`, or null for a file no app has an id for. */
 function identityKey(row: { connectionId: number | null; externalId: string | null }): string | null {
   return row.connectionId !== null && row.externalId !== null ? `${row.connectionId}:${row.externalId}` : null;
+}
+
+/** The identity the row at this path holds now, or null. */
+function keyAt(existing: Map<string, ExistingRow>, path: string): string | null {
+  const row = existing.get(path);
+  return row ? identityKey(row) : null;
 }
 
 /** An app listing one file id under two paths keeps the last one: a row holds one id. */
@@ -297,13 +318,6 @@ async function applyIdentityChanges(db: Pick<Database, "$executeRaw">, { moves, 
   await db.$executeRaw`UPDATE "QueueItem" SET "filePath" = moved.value ->> 1 FROM json_each(${payload}) AS moved WHERE "QueueItem"."id" = moved.value ->> 0`;
 }
 
-/** This run listed these files of its connection (written or unchanged alike). */
-async function markSeen(db: Pick<Database, "$executeRaw">, paths: readonly string[], listing: NonNullable<UpsertOptions["listing"]>): Promise<void> {
-  await db.$executeRaw`
-    UPDATE "QueueItem" SET "seenInSyncRunId" = ${listing.syncRunId}
-    WHERE ${pathsInSql(paths)} AND "connectionId" = ${listing.connectionId}`;
-}
-
 /** Column → how a Row's value travels in the JSON parameter. */
 const WRITE_COLUMNS = {
   filePath: (row: Row) => row.filePath,
@@ -337,5 +351,6 @@ function upsertStatement(rows: readonly Row[]): Prisma.Sql {
   return Prisma.sql`
     INSERT INTO "QueueItem" (${Prisma.raw(columns)}, "createdAt", "updatedAt")
     SELECT ${Prisma.raw(extracted)}, ${now}, ${now} FROM json_each(${payload}) WHERE true
-    ON CONFLICT ("filePath") DO UPDATE SET ${Prisma.raw(updates)}, "updatedAt" = excluded."updatedAt"`;
+    ON CONFLICT ("filePath") DO UPDATE SET ${Prisma.raw(updates)}, "updatedAt" = excluded."updatedAt"
+    RETURNING "id"`;
 }
