@@ -70,6 +70,23 @@ export function arrExternalId(app: ArrApp, fileId: number): string {
   return app === "sonarr" ? `episodeFile:${fileId}` : `movieFile:${fileId}`;
 }
 
+/** "episodeFile:12" → 12 (Sonarr), "movieFile:5" → 5 (Radarr); anything else (another app's id) → null. */
+export function parseArrExternalId(app: ArrApp, externalId: string): number | null {
+  return parseIdWithPrefix(externalId, app === "sonarr" ? "episodeFile" : "movieFile");
+}
+
+/** "series:7" → 7 (Sonarr), "movie:3" → 3 (Radarr); null or another app's id → null. */
+export function parseArrParentId(app: ArrApp, parentId: string | null): number | null {
+  return parentId === null ? null : parseIdWithPrefix(parentId, app === "sonarr" ? "series" : "movie");
+}
+
+function parseIdWithPrefix(value: string, prefix: string): number | null {
+  const match = /^([A-Za-z]+):(\d{1,15})$/.exec(value);
+  if (!match || match[1] !== prefix) return null;
+  const id = Number(match[2]);
+  return Number.isSafeInteger(id) ? id : null;
+}
+
 function qualityOf(app: ArrApp, file: ArrFile): { source: QualitySource | null; modifier: string | null } {
   const quality = file.quality?.quality;
   if (app === "sonarr") return { source: sonarrQualitySource(quality?.source), modifier: null };

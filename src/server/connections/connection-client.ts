@@ -1,3 +1,4 @@
+import type { Codec } from "~/lib/queue-enums";
 import type { MediaFacts } from "~/server/media/media-facts";
 import type { ConnectionError, Result } from "./errors";
 import type { QualitySource } from "./quality";
@@ -46,11 +47,60 @@ export interface AppIdentity {
   urlBase: string | null;
 }
 
+/** A file as the queue knows it in its app: "episodeFile:12" in "series:7", "sceneFile:42" in "scene:9". */
+export interface AppFileRef {
+  externalId: string;
+  externalParentId: string | null;
+}
+
+/** What the app says about one file now. */
+export interface AppFileState {
+  /** The file's id in the app now, spelled like LibraryFile.externalId (a rescan may give a new one). */
+  externalId: string;
+  /** As the app sees it (before path mapping). */
+  remotePath: string;
+  sizeBytes: bigint;
+  codec: Codec;
+}
+
+/** How long to follow the app's own job (a rescan command, a Stash scan) and when to give up. */
+export interface AppJobWait {
+  signal?: AbortSignal;
+  /** First wait between polls; grows to 5 s. */
+  pollIntervalMs: number;
+  timeoutMs: number;
+}
+
+/** "The file was replaced": the app is asked to rescan and then to say what it sees. */
+export interface HandBackRequest extends AppJobWait {
+  file: AppFileRef;
+  /** Both as the app sees them; they differ when the extension changed. */
+  previousRemotePath: string;
+  newRemotePath: string;
+}
+
+/** Something the client did or left undone beside the rescan, for the item's message: our words, never a path or title. */
+export interface HandBackNote {
+  text: string;
+  /** Left something for the user to check: the hand-back is then a warning, even if the file matches. */
+  warning: boolean;
+}
+
+export interface HandBackReport {
+  /** The replaced file as the app lists it after its rescan; null when it lists no such file. */
+  file: AppFileState | null;
+  notes: HandBackNote[];
+}
+
 export interface ConnectionClient {
   /** One request: who answers at this address, and is the key right? Never retried (a person is waiting). */
   testConnection(): Promise<Result<AppIdentity>>;
   /** The whole library, streamed; ends with a `failed` event if it could not be read completely. */
   library(): AsyncGenerator<LibraryEvent>;
+  /** The file with this id as the app knows it now; null when the app no longer has it. */
+  currentFile(file: AppFileRef): Promise<Result<AppFileState | null>>;
+  /** Makes the app rescan a replaced file, waits for the rescan, and reads the file back. */
+  handBack(request: HandBackRequest): Promise<Result<HandBackReport>>;
   close(): Promise<void>;
 }
 

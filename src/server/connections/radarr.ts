@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { arrFileFields, testArrConnection, toLibraryFile } from "./arr-common";
+import { arrHandBack, readArrFile } from "./arr-command";
 import type { AppClientOptions, ConnectionClient, LibraryEvent, LibraryFile, MediaFiles } from "./connection-client";
 import { ok, type Result } from "./errors";
 import { createHttpClient, type HttpClient, type RequestOptions } from "./http-client";
@@ -42,6 +43,13 @@ export function createRadarrClient(options: AppClientOptions): ConnectionClient 
 
   return {
     testConnection: () => testArrConnection(http, APP, context),
+
+    async currentFile(file) {
+      const read = await readArrFile(http, "radarr", file, context);
+      return read.ok ? ok(read.data?.state ?? null) : read;
+    },
+
+    handBack: (request) => arrHandBack(http, "radarr", request, context),
 
     async *library(): AsyncGenerator<LibraryEvent> {
       for await (const event of http.streamArray("/api/v3/movie", movieSchema)) {

@@ -2,6 +2,7 @@ import "server-only";
 import pLimit from "p-limit";
 import { z } from "zod";
 import { arrFileFields, testArrConnection, toLibraryFile } from "./arr-common";
+import { arrHandBack, readArrFile } from "./arr-command";
 import type { AppClientOptions, ConnectionClient, LibraryEvent, MediaFiles } from "./connection-client";
 import { ok, type Result } from "./errors";
 import { createHttpClient, type HttpClient, type RequestOptions } from "./http-client";
@@ -46,6 +47,13 @@ export function createSonarrClient(options: AppClientOptions): ConnectionClient 
 
   return {
     testConnection: () => testArrConnection(http, APP, context),
+
+    async currentFile(file) {
+      const read = await readArrFile(http, "sonarr", file, context);
+      return read.ok ? ok(read.data?.state ?? null) : read;
+    },
+
+    handBack: (request) => arrHandBack(http, "sonarr", request, context),
 
     async *library(): AsyncGenerator<LibraryEvent> {
       const seriesIds: number[] = [];

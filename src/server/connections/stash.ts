@@ -5,6 +5,8 @@ import { normaliseCodec } from "~/server/media/codec";
 import type { AppClientOptions, AppIdentity, ConnectionClient, LibraryEvent, LibraryFile } from "./connection-client";
 import { badResponseError, fail, ok, type ConnectionError, type ErrorContext, type Result } from "./errors";
 import { createHttpClient, type HttpClient } from "./http-client";
+import { dataOf, graphqlResponseSchema, idSchema, int64Schema, STASH_GRAPHQL_PATH } from "./stash-graphql";
+import { readStashFile, STASH_HAND_BACK_DOCUMENTS, stashHandBack } from "./stash-hand-back";
 
 /**
  * Stash, over its GraphQL API (POST <base>/graphql; the key, when Stash has a login, in the
@@ -18,7 +20,7 @@ import { createHttpClient, type HttpClient } from "./http-client";
  * @see ../shared/specs/stash/graphql/schema (findScenes, Scene.files: [VideoFile!]!, findTags)
  */
 const APP = "Stash";
-const PATH = "/graphql";
+const PATH = STASH_GRAPHQL_PATH;
 /** Scenes per request: big enough that 100k scenes take 100 requests, small enough to stay a few MB. */
 export const STASH_PAGE_SIZE = 1_000;
 /** Scene files arrived with Stash 0.17's file refactor; older versions can't answer our queries. */
@@ -70,12 +72,7 @@ const TAGS_QUERY = gql`
 `;
 
 /** Every document this client sends; a unit test validates them against Stash's full schema. */
-export const STASH_DOCUMENTS = { version: VERSION_QUERY, scenes: SCENES_QUERY, tags: TAGS_QUERY } as const;
-
-/** Every GraphQL answer: `data`, or `errors` (a 200 that carries a failure). */
-function graphqlResponseSchema<T extends z.ZodType>(data: T) {
-  return z.object({ data: data.nullish(), errors: z.array(z.unknown()).nullish() });
-}
+export const STASH_DOCUMENTS = { version: VERSION_QUERY, scenes: SCENES_QUERY, tags: TAGS_QUERY, ...STASH_HAND_BACK_DOCUMENTS } as const;
 
 const versionResponseSchema = graphqlResponseSchema(
   z.object({ version: z.object({ version: z.string().nullish(), build_time: z.string().nullish() }) }),
@@ -89,12 +86,6 @@ const scenesResponseSchema = graphqlResponseSchema(
 const tagsResponseSchema = graphqlResponseSchema(
   z.object({ findTags: z.object({ tags: z.array(z.object({ id: z.union([z.string(), z.number()]), name: z.string(), aliases: z.array(z.string()).nullish() })) }) }),
 );
-
-/** IDs are GraphQL `ID`s: strings in JSON, though only ever integers in Stash. */
-const idSchema = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
-
-/** Int64 is a JSON number in Stash; accept a digit string too, as GraphQL servers may send 64-bit values that way. */
-const int64Schema = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform((value) => BigInt(value));
 
 const videoFileSchema = z.object({
   id: idSchema,
@@ -170,16 +161,6 @@ function readScenes(scenes: unknown[]): { files: LibraryFile[]; invalid: number;
     }
   }
   return { files, invalid, lastId };
-}
-
-/** A GraphQL answer's data, or a failure: `errors` on a 200 is Stash refusing the query. */
-function dataOf<T>(result: Result<{ data?: T | null; errors?: unknown[] | null }>, context: ErrorContext, what: string): Result<T> {
-  if (!result.ok) return result;
-  const { data, errors } = result.data;
-  // The errors' text stays out of the message: it is upstream text, and may quote our query's values.
-  if (errors && errors.length > 0) return fail({ category: "bad_response", message: `${context.app} answered the query for ${what} with an error: check ${context.app}'s log (Settings → Logs)` });
-  if (data === undefined || data === null) return fail(badResponseError(context, `no data for ${what}`));
-  return ok(data);
 }
 
 function withDetail(error: ConnectionError, detail: string): ConnectionError {
@@ -271,5 +252,11 @@ export function createStashClient(options: AppClientOptions): ConnectionClient {
     }
   }
 
-  return { testConnection, library, close: () => http.close() };
+  return {
+    testConnection,
+    library,
+    currentFile: (file) => readStashFile(http, file, context),
+    handBack: (request) => stashHandBack(http, request, context),
+    close: () => http.close(),
+  };
 }
