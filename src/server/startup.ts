@@ -11,6 +11,7 @@ import { reloadPrivatePaths } from "~/server/privacy/load-private-paths";
 import { reportInterruptedScans } from "~/server/scan/scan-jobs";
 import { startScanScheduler } from "~/server/scan/scan-schedule";
 import { startBackupScheduler } from "~/server/backup/backup-schedule";
+import { markInterruptedDeliveries } from "~/server/webhooks/delivery-log";
 import { shutDownOnSignals } from "~/server/shutdown";
 
 const log = createLogger("startup");
@@ -33,6 +34,7 @@ export async function runStartupTasks(): Promise<void> {
   // Syncs and scans a previous process left running are over; scheduled syncs and rescans resume from the database.
   await markInterruptedSyncRuns(db);
   await reportInterruptedScans(db);
+  await markInterruptedDeliveries(db);
   await startConnectionScheduler(db);
   await startScanScheduler(db);
   await startBackupScheduler(db);

@@ -28,4 +28,5 @@ export const DELIVERY_OUTCOME_PRESENTATION: Record<string, { label: string; tone
   ignored: { label: "Ignored", tone: "neutral" },
   rejected: { label: "Rejected", tone: "warning" },
   failed: { label: "Failed", tone: "danger" },
+  processing: { label: "Processing", tone: "primary" },
 };

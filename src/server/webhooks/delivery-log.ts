@@ -3,9 +3,13 @@ import type { Database } from "~/server/db";
 
 /**
  * Every authenticated delivery is recorded (unauthenticated ones are not: anyone could fill the
- * table). The raw body is kept only while a delivery is `failed`, so it can be retried.
+ * table). The raw body is kept only while a delivery is `processing` or `failed`, so it can be retried.
+ *
+ * A delivery that will act on the queue is recorded as `processing`, body included, before any of
+ * that work starts, and updated when it ends. A process killed in between (SIGKILL, power cut)
+ * leaves that row; the next start turns it into a retryable `failed` (markInterruptedDeliveries).
  */
-export const DELIVERY_OUTCOMES = ["accepted", "ignored", "rejected", "failed"] as const;
+export const DELIVERY_OUTCOMES = ["accepted", "ignored", "rejected", "failed", "processing"] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 const DELIVERY_RETENTION_DAYS = 30;
@@ -30,7 +34,7 @@ export async function recordDelivery(db: Database, record: DeliveryRecord): Prom
       ...record,
       eventType: record.eventType.slice(0, 100),
       error: truncate(record.error),
-      payload: record.outcome === "failed" ? record.payload : null,
+      payload: keepsPayload(record.outcome) ? record.payload : null,
     },
     select: { id: true },
   });
@@ -41,8 +45,21 @@ export async function recordDelivery(db: Database, record: DeliveryRecord): Prom
 export async function updateDelivery(db: Database, id: number, result: Pick<DeliveryRecord, "outcome" | "error" | "itemsAffected">): Promise<void> {
   await db.webhookDelivery.update({
     where: { id },
-    data: { outcome: result.outcome, error: truncate(result.error), itemsAffected: result.itemsAffected, ...(result.outcome === "failed" ? {} : { payload: null }) },
+    data: { outcome: result.outcome, error: truncate(result.error), itemsAffected: result.itemsAffected, ...(keepsPayload(result.outcome) ? {} : { payload: null }) },
   });
+}
+
+const keepsPayload = (outcome: DeliveryOutcome) => outcome === "failed" || outcome === "processing";
+
+export const INTERRUPTED_DELIVERY_ERROR = "Optimizarr stopped before this delivery finished; nothing of it was kept. Retry it";
+
+/**
+ * At startup: deliveries a previous process left `processing` were cut off (no process is working
+ * on them now). They become `failed` with their body kept, so the card offers a retry.
+ */
+export async function markInterruptedDeliveries(db: Database): Promise<number> {
+  const { count } = await db.webhookDelivery.updateMany({ where: { outcome: "processing" }, data: { outcome: "failed", error: INTERRUPTED_DELIVERY_ERROR } });
+  return count;
 }
 
 /** Drops records older than the retention period, and all but the newest N of one connection. */

@@ -2,7 +2,7 @@ import "server-only";
 import type { Database } from "~/server/db";
 import { createLogger } from "~/server/logger";
 import { applyWebhookEvent, type ApplyResult, type WebhookTarget } from "./apply-webhook-event";
-import { recordDelivery } from "./delivery-log";
+import { recordDelivery, updateDelivery } from "./delivery-log";
 import { readJsonBody } from "./read-body";
 import { redactDeliveryText } from "./redact-delivery";
 import { pendingConnectionFor } from "./pending-secrets";
@@ -68,21 +68,31 @@ interface ParsedDelivery {
 
 async function runDelivery(db: Database, connection: WebhookConnection, delivery: ParsedDelivery): Promise<Response> {
   const target = await buildWebhookTarget(db, connection);
-  const base = { connectionId: connection.id, appType: connection.appType, eventType: delivery.eventType };
+  // Recorded with its body before any work: if the process dies mid-way (a slow lookup, then
+  // SIGKILL), this row is what the next start finds and offers to retry (see delivery-log.ts).
+  const deliveryId = await recordDelivery(db, {
+    connectionId: connection.id,
+    appType: connection.appType,
+    eventType: delivery.eventType,
+    outcome: "processing",
+    error: null,
+    itemsAffected: 0,
+    payload: delivery.text,
+  });
   const result = await applySafely(db, connection, target, delivery);
   if (!result.ok) {
-    await recordDelivery(db, { ...base, outcome: "failed", error: result.error, itemsAffected: 0, payload: delivery.text });
+    await updateDelivery(db, deliveryId, { outcome: "failed", error: result.error, itemsAffected: 0 });
     return reply(500, { error: "Processing failed; the delivery was recorded and can be retried from Optimizarr" });
   }
   const { outcome, itemsAffected, note } = result.data;
   const error = note && redactDeliveryText(note, connection, target, delivery.json);
+  // The body stays only on a failure (updateDelivery drops it otherwise).
+  await updateDelivery(db, deliveryId, { outcome, error, itemsAffected });
   if (outcome === "failed") {
     // The app's webhook worked; it was our question back to the app that went unanswered. A 5xx
     // would mark the app's notification as failing, so: 202, and the body is kept for a retry.
-    await recordDelivery(db, { ...base, outcome, error, itemsAffected, payload: delivery.text });
     return reply(202, { outcome, itemsAffected, retryable: true });
   }
-  await recordDelivery(db, { ...base, outcome, error, itemsAffected, payload: null });
   return reply(200, { outcome, itemsAffected });
 }
 

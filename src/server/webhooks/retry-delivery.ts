@@ -1,5 +1,6 @@
 import "server-only";
 import type { Database } from "~/server/db";
+import { isShuttingDown, trackRequestWork } from "~/server/shutdown-state";
 import { updateDelivery, type DeliveryOutcome } from "./delivery-log";
 import { applySafely } from "./receive-webhook";
 import { redactDeliveryText } from "./redact-delivery";
@@ -8,13 +9,24 @@ import { buildWebhookTarget, isWebhookAppType, webhookConnectionSelect } from ".
 
 export type RetryResult =
   | { ok: true; outcome: DeliveryOutcome; itemsAffected: number; error: string | null }
-  | { ok: false; code: "NOT_FOUND" | "BAD_REQUEST"; message: string };
+  | { ok: false; code: "NOT_FOUND" | "BAD_REQUEST" | "SERVICE_UNAVAILABLE"; message: string };
+
+export const RETRY_WHILE_STOPPING_MESSAGE = "Optimizarr is shutting down: retry this delivery once it has restarted";
 
 /**
- * Re-runs a failed delivery's stored body (e.g. after the database was locked or full). The record
- * is updated in place, so the card shows what finally happened; the body is dropped on success.
+ * Re-runs a failed delivery's stored body (e.g. after the database was locked or full, or the
+ * process was killed mid-delivery). The record is updated in place, so the card shows what finally
+ * happened; the body is dropped on success.
+ *
+ * Refused while the server is stopping, like new deliveries and syncs: shutdown is about to close
+ * the database under it. One already running is tracked, so shutdown lets it finish first.
  */
-export async function retryDelivery(db: Database, deliveryId: number): Promise<RetryResult> {
+export function retryDelivery(db: Database, deliveryId: number): Promise<RetryResult> {
+  if (isShuttingDown()) return Promise.resolve({ ok: false, code: "SERVICE_UNAVAILABLE", message: RETRY_WHILE_STOPPING_MESSAGE });
+  return trackRequestWork(runRetry(db, deliveryId));
+}
+
+async function runRetry(db: Database, deliveryId: number): Promise<RetryResult> {
   const delivery = await db.webhookDelivery.findUnique({ where: { id: deliveryId } });
   if (!delivery?.connectionId) return { ok: false, code: "NOT_FOUND", message: "No such webhook delivery" };
   if (delivery.outcome !== "failed" || delivery.payload === null) {
