@@ -6,7 +6,7 @@ import { fakeSeries, type Json, type JsonObject, type ListLike } from "./arr-lib
 /**
  * A small Sonarr/Radarr v3 on 127.0.0.1, real HTTP (and HTTPS), for tests, Playwright and the
  * benchmark. Implements what Optimizarr calls — system/status, movie, movie/N, series, series/N,
- * episodefile — with the apps' documented quirks (../shared/specs/arr-api-facts.md): 401 with an empty body for a
+ * episodefile, episodefile/N, moviefile?movieId=N, moviefile/N, command and command/N — with the apps' documented quirks (../shared/specs/arr-api-facts.md): 401 with an empty body for a
  * missing or wrong key, a 307 into the URL base for requests without it, `episodefile` refusing a
  * request without seriesId. Behaviours switch at run time to produce every failure category.
  *
@@ -54,6 +54,24 @@ export interface FakeBehaviour {
   appName?: string;
   /** Delay before every API answer. */
   delayMs?: number;
+  /** How commands (POST /api/v3/command) run. */
+  commands?: FakeCommandBehaviour;
+}
+
+/**
+ * A command goes queued → started → its outcome as GET /api/v3/command/{id} is read, like the
+ * apps' command queue. The test's change to the library (new size, codec, path, id) is applied
+ * when a command completes, as a rescan would.
+ */
+export interface FakeCommandBehaviour {
+  /** Default "completed"; "never" stays `started` forever. */
+  outcome?: "completed" | "failed" | "aborted" | "cancelled" | "never";
+  /** Reads of GET /api/v3/command/{id} that still see it running (the first `queued`, then `started`); default 2. */
+  runningReads?: number;
+  /** CommandResource.message when it fails. */
+  message?: string;
+  /** Called once when a command completes, with its body: what the rescan found on disk. */
+  onComplete?: (body: JsonObject) => void;
 }
 
 export interface RecordedRequest {
@@ -136,6 +154,8 @@ export async function startFakeArr(options: FakeArrOptions): Promise<FakeArrServ
   let behaviour: FakeBehaviour = { ...options.behaviour };
   const library: FakeLibrary = { ...options.library };
   const routes = new Map<string, RouteHandler>();
+  const commands = new Map<number, { body: JsonObject; reads: number; status: string; queued: string }>();
+  let nextCommandId = 1000;
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const appName = options.app === "sonarr" ? "Sonarr" : "Radarr";
@@ -292,7 +312,86 @@ export async function startFakeArr(options: FakeArrOptions): Promise<FakeArrServ
       if (behaviour.failEpisodeFilesFor?.includes(seriesId)) return sendJson(response, 500, { message: "Internal Server Error" });
       return sendList(response, library.episodeFiles?.(seriesId) ?? []);
     }
+    if (request.method === "POST" && path === "/api/v3/command") return sendJson(response, 201, startCommand(body));
+    const commandRead = /^\/api\/v3\/command\/(\d+)$/.exec(path);
+    if (request.method === "GET" && commandRead) {
+      const command = readCommand(Number(commandRead[1]));
+      return command ? sendJson(response, 200, command) : sendJson(response, 404, { message: "NotFound" });
+    }
+    const fileRead = /^\/api\/v3\/(episodefile|moviefile)\/(\d+)$/.exec(path);
+    if (request.method === "GET" && fileRead && (fileRead[1] === "episodefile") === (options.app === "sonarr")) {
+      const file = allFiles().find((candidate) => candidate.id === Number(fileRead[2]));
+      return file ? sendJson(response, 200, file) : sendJson(response, 404, { message: "NotFound" });
+    }
+    if (request.method === "GET" && path === "/api/v3/moviefile" && options.app === "radarr") {
+      const movieIds = url.searchParams.getAll("movieId").map(Number);
+      if (movieIds.length === 0) return sendJson(response, 400, [{ propertyName: "", errorMessage: "movieId or movieFileIds must be provided", severity: "error" }]);
+      return sendJson(response, 200, allFiles().filter((file) => movieIds.includes(Number(file.movieId))));
+    }
     return sendJson(response, 404, { message: "NotFound" });
+  }
+
+  function objectsOf(list: ListLike<Json> | undefined): JsonObject[] {
+    const objects: JsonObject[] = [];
+    for (let index = 0; index < (list?.length ?? 0); index += 1) {
+      const item = list?.at(index);
+      if (item && typeof item === "object" && !Array.isArray(item)) objects.push(item);
+    }
+    return objects;
+  }
+
+  /** Every episode file (Sonarr) or movie file (Radarr) of the library. */
+  function allFiles(): JsonObject[] {
+    if (options.app === "radarr") return objectsOf(library.movies).flatMap((movie) => objectsOf(movie.movieFile === undefined ? [] : [movie.movieFile]));
+    return objectsOf(library.series).flatMap((series) => objectsOf(library.episodeFiles?.(Number(series.id))));
+  }
+
+  function commandResource(id: number): JsonObject {
+    const command = commands.get(id)!;
+    const name = typeof command.body.name === "string" ? command.body.name : "Unknown";
+    return {
+      id,
+      name,
+      commandName: name.replace(/([a-z])([A-Z])/g, "$1 $2"),
+      message: command.status === "failed" || command.status === "aborted" ? (behaviour.commands?.message ?? "Failed") : undefined,
+      body: { ...command.body, sendUpdatesToClient: true, updateScheduledTask: true, requiresDiskAccess: true, isExclusive: false, isTypeExclusive: false, isLongRunning: false, trigger: "manual", suppressMessages: false },
+      priority: "normal",
+      status: command.status,
+      result: command.status === "completed" ? "successful" : "unknown",
+      queued: command.queued,
+      trigger: "manual",
+      sendUpdatesToClient: true,
+      updateScheduledTask: true,
+    };
+  }
+
+  function startCommand(body: string): JsonObject {
+    let parsed: Json = null;
+    try {
+      parsed = JSON.parse(body) as Json;
+    } catch {
+      parsed = null;
+    }
+    const id = nextCommandId++;
+    commands.set(id, { body: parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : {}, reads: 0, status: "queued", queued: new Date().toISOString() });
+    return commandResource(id);
+  }
+
+  function readCommand(id: number): JsonObject | null {
+    const command = commands.get(id);
+    if (!command) return null;
+    command.reads += 1;
+    const settings = behaviour.commands ?? {};
+    const running = settings.runningReads ?? 2;
+    const ended = command.status !== "queued" && command.status !== "started";
+    if (!ended) {
+      if (command.reads <= running || settings.outcome === "never") command.status = command.reads <= 1 ? "queued" : "started";
+      else {
+        command.status = settings.outcome ?? "completed";
+        if (command.status === "completed") settings.onComplete?.(command.body);
+      }
+    }
+    return commandResource(id);
   }
 
   const listener = (request: http.IncomingMessage, response: http.ServerResponse) => {

@@ -5,14 +5,16 @@ import path from "node:path";
 import { buildSchema, graphql, GraphQLError } from "graphql";
 import { z } from "zod";
 import type { ListLike } from "./arr-library";
-import type { FakeScene, FakeTag } from "./stash-library";
+import type { FakeScene, FakeTag, FakeVideoFile } from "./stash-library";
+import { createStashJobResolvers, type FakeStashFiles, type FakeStashJobBehaviour } from "./stash-jobs";
 
 /**
  * A small Stash on 127.0.0.1 for tests and the benchmark: POST /graphql executed by graphql-js
  * against an excerpt of Stash's real schema (./stash-schema.graphql), so a misspelt field or a
  * wrong argument type fails here as it would in Stash (gqlgen answers 422 to a query that doesn't
- * validate). Implements version, findScenes (id filter GREATER_THAN, tags INCLUDES, id sort,
- * pages) and findTags (name/aliases EQUALS, case-insensitive like Stash's LIKE).
+ * validate). Implements version, findScenes (id filter GREATER_THAN, tags INCLUDES, path EQUALS,
+ * id sort, pages), findTags (name/aliases EQUALS, case-insensitive like Stash's LIKE) and the
+ * hand-back's jobs and scene/file calls (./stash-jobs.ts).
  *
  * Stash's auth, as internal/api/authentication.go does it: with a login configured, /graphql
  * without a valid `ApiKey` header answers 401 with `WWW-Authenticate: FormBased` and no body.
@@ -43,6 +45,8 @@ export interface FakeStashBehaviour {
   transientFailures?: number;
   /** Rewrites a findScenes answer before it is sent: how tests produce items Stash's own types would never allow. */
   mangleScenes?: (scenes: unknown[]) => unknown[];
+  /** How scan/clean jobs run and what a scan finds. */
+  jobs?: FakeStashJobBehaviour;
 }
 
 export interface RecordedStashRequest {
@@ -70,6 +74,8 @@ export interface FakeStashServer {
   violations: string[];
   setBehaviour(patch: FakeStashBehaviour): void;
   setLibrary(patch: FakeStashLibrary): void;
+  /** The scenes (an array library) and loose files as the hand-back calls left them. */
+  files(): FakeStashFiles;
   stop(): Promise<void>;
 }
 
@@ -91,6 +97,7 @@ const findScenesArgsSchema = z.object({
   scene_filter: z
     .object({
       id: z.object({ value: z.number(), modifier: criterionModifier }).nullish(),
+      path: z.object({ value: z.string(), modifier: criterionModifier }).nullish(),
       tags: z.object({ value: z.array(z.string()).nullish(), modifier: criterionModifier }).nullish(),
     })
     .passthrough()
@@ -162,16 +169,19 @@ export async function startFakeStash(options: FakeStashOptions = {}): Promise<Fa
     if (filter.sort !== "id") refuse(`sort "${filter.sort ?? ""}": only id sorting pages stably`);
     if (filter.direction === "DESC") refuse("direction DESC: the fake pages ascending only");
     const sceneFilter = args.scene_filter ?? {};
-    const extraKeys = Object.keys(sceneFilter).filter((key) => key !== "id" && key !== "tags");
+    const extraKeys = Object.keys(sceneFilter).filter((key) => key !== "id" && key !== "tags" && key !== "path");
     if (extraKeys.length > 0) refuse(`scene_filter.${extraKeys.join(", ")}: not supported by the fake`);
     if (sceneFilter.id && sceneFilter.id.modifier !== "GREATER_THAN") refuse(`id modifier ${sceneFilter.id.modifier}`);
     if (sceneFilter.tags && sceneFilter.tags.modifier !== "INCLUDES") refuse(`tags modifier ${sceneFilter.tags.modifier}`);
+    if (sceneFilter.path && sceneFilter.path.modifier !== "EQUALS") refuse(`path modifier ${sceneFilter.path.modifier}`);
     const afterId = sceneFilter.id?.value ?? 0;
     if (behaviour.failScenesAfterId === afterId) throw new FailPage();
 
     const scenes = library.scenes ?? [];
     const tagIds = sceneFilter.tags ? new Set(sceneFilter.tags.value ?? []) : null;
-    const matches = (scene: FakeScene) => !tagIds || scene.tagIds.some((id) => tagIds.has(id));
+    const pathValue = sceneFilter.path?.value;
+    const matches = (scene: FakeScene) =>
+      (!tagIds || scene.tagIds.some((id) => tagIds.has(id))) && (pathValue === undefined || scene.files.some((file) => file.path === pathValue));
     const start = firstIndexAfter(scenes, afterId);
     const skip = ((filter.page ?? 1) - 1) * perPage;
     const page: FakeScene[] = [];
@@ -185,7 +195,7 @@ export async function startFakeStash(options: FakeStashOptions = {}): Promise<Fa
     return {
       // Functions: computed only when the query asks for them, as Stash does.
       count: () => {
-        if (!tagIds) return scenes.length - start;
+        if (!tagIds && pathValue === undefined) return scenes.length - start;
         let count = 0;
         for (let index = start; index < scenes.length; index += 1) if (matches(scenes.at(index)!)) count += 1;
         return count;
@@ -204,7 +214,16 @@ export async function startFakeStash(options: FakeStashOptions = {}): Promise<Fa
     return { count: tags.length, tags: tags.slice(0, perPage) };
   }
 
+  const looseFiles: FakeVideoFile[] = [];
+  function files(): FakeStashFiles {
+    const scenes = library.scenes ?? [];
+    if (!Array.isArray(scenes)) throw new GraphQLError("the fake's hand-back calls need the scenes as an array");
+    return { scenes: scenes as FakeScene[], looseFiles };
+  }
+  const jobResolvers = createStashJobResolvers(files, () => behaviour.jobs);
+
   const rootValue = {
+    ...jobResolvers,
     version: () => ({ version: options.version === undefined ? "v0.30.1" : options.version, hash: "cf3489ef", build_time: "2026-01-11 07:07:53" }),
     findScenes,
     findTags,
@@ -293,6 +312,7 @@ export async function startFakeStash(options: FakeStashOptions = {}): Promise<Fa
     setLibrary(patch) {
       Object.assign(library, patch);
     },
+    files,
     async stop() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
