@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import { env } from "~/env";
 import { lastLines, replacePaths, runTool } from "./run-tool";
 import { probeForEncode, type EncodeSourceFacts } from "./source-facts";
@@ -19,6 +20,8 @@ export interface VerifyInput {
   /** Minimum mean SSIM, 0..1. */
   ssimThreshold: number;
   signal?: AbortSignal;
+  /** Length of each compared segment; 5 s by default (tests use less to sample tiny clips). */
+  segmentSeconds?: number;
 }
 
 const DURATION_TOLERANCE = 0.01;
@@ -33,16 +36,10 @@ const SSIM_TIMEOUT_MS = 10 * 60_000;
 
 type Check = { ok: true } | { ok: false; reason: string };
 
-function seconds(value: number, other: number): string {
-  // One decimal unless that would print two different durations as the same number.
-  const digits = value.toFixed(1) === other.toFixed(1) ? 2 : 1;
-  return value.toFixed(digits);
-}
-
 export function checkDuration(source: number, output: number): Check {
   const tolerance = Math.max(source * DURATION_TOLERANCE, MIN_DURATION_TOLERANCE_SECONDS);
   if (Math.abs(source - output) <= tolerance) return { ok: true };
-  return { ok: false, reason: `duration ${seconds(output, source)} s vs source ${seconds(source, output)} s` };
+  return { ok: false, reason: `duration ${output.toFixed(1)} s vs source ${source.toFixed(1)} s` };
 }
 
 export function checkStreams(source: EncodeSourceFacts["streams"], output: EncodeSourceFacts["streams"]): Check {
@@ -52,11 +49,11 @@ export function checkStreams(source: EncodeSourceFacts["streams"], output: Encod
 }
 
 /** Where to compare: the whole clip when short, else up to three segments spread over the file. */
-export function ssimSegments(durationSeconds: number): Array<{ start: number; length: number }> {
-  if (durationSeconds <= SEGMENT_SECONDS * SEGMENT_POSITIONS.length) return [{ start: 0, length: durationSeconds }];
+export function ssimSegments(durationSeconds: number, segmentSeconds: number = SEGMENT_SECONDS): Array<{ start: number; length: number }> {
+  if (durationSeconds <= segmentSeconds * SEGMENT_POSITIONS.length) return [{ start: 0, length: durationSeconds }];
   return SEGMENT_POSITIONS.map((position) => ({
-    start: Math.max(0, Math.min(durationSeconds - SEGMENT_SECONDS, position * durationSeconds - SEGMENT_SECONDS / 2)),
-    length: SEGMENT_SECONDS,
+    start: Math.max(0, Math.min(durationSeconds - segmentSeconds, position * durationSeconds - segmentSeconds / 2)),
+    length: segmentSeconds,
   }));
 }
 
@@ -79,9 +76,13 @@ export async function verifyEncode(input: VerifyInput): Promise<VerifyResult> {
   const decode = await decodeCheck(input.outputPath, output.durationSeconds, input.signal, clean);
   if (!decode.ok) return decode;
 
+  const [sourceTiming, outputTiming] = await Promise.all([
+    videoTiming(input.sourcePath, input.source.video.index, input.signal),
+    videoTiming(input.outputPath, output.video.index, input.signal),
+  ]);
   const scores: number[] = [];
-  for (const segment of ssimSegments(Math.min(input.source.durationSeconds, output.durationSeconds))) {
-    const score = await ssimOf(input, output, segment, clean);
+  for (const segment of ssimSegments(Math.min(input.source.durationSeconds, output.durationSeconds), input.segmentSeconds)) {
+    const score = await ssimOf(input, output, { sourceTiming, outputTiming, segment }, clean);
     if (!score.ok) return score;
     scores.push(score.ssim);
   }
@@ -118,23 +119,76 @@ async function decodeCheck(outputPath: string, durationSeconds: number, signal: 
   return { ok: true };
 }
 
+/**
+ * When a file's main video starts and how fast it runs. Needed to compare the same frames: a
+ * re-encode often starts its video a fraction of a frame later than the source (B-frame delay,
+ * muxer rounding), and a one-frame offset alone costs more SSIM than the encode did.
+ */
+interface VideoTiming {
+  /** The file's start (ffmpeg's -ss counts from here). */
+  formatStart: number;
+  videoStart: number;
+  fps: number;
+}
+
+const timingSchema = z.object({
+  streams: z.array(z.object({ start_time: z.string().optional(), avg_frame_rate: z.string().optional(), r_frame_rate: z.string().optional() })).default([]),
+  format: z.object({ start_time: z.string().optional() }).optional(),
+});
+
+function rate(value: string | undefined): number | null {
+  const [top, bottom] = (value ?? "").split("/").map(Number);
+  if (top === undefined || !Number.isFinite(top) || top <= 0) return null;
+  const fps = bottom === undefined ? top : bottom > 0 ? top / bottom : NaN;
+  return Number.isFinite(fps) && fps > 0 && fps < 1000 ? fps : null;
+}
+
+async function videoTiming(filePath: string, streamIndex: number, signal: AbortSignal | undefined): Promise<VideoTiming> {
+  const fallback: VideoTiming = { formatStart: 0, videoStart: 0, fps: 24 };
+  const args = ["-v", "error", "-print_format", "json", "-select_streams", String(streamIndex), "-show_entries", "stream=start_time,avg_frame_rate,r_frame_rate:format=start_time", `file:${filePath}`];
+  const outcome = await runTool(env.FFPROBE_PATH, args, { timeoutMs: 60_000, signal });
+  if (outcome.failure || outcome.exitCode !== 0) return fallback;
+  let json: unknown;
+  try {
+    json = JSON.parse(outcome.stdout);
+  } catch {
+    return fallback;
+  }
+  const parsed = timingSchema.safeParse(json);
+  if (!parsed.success) return fallback;
+  const stream = parsed.data.streams[0];
+  const number = (value: string | undefined) => (value !== undefined && Number.isFinite(Number(value)) ? Number(value) : 0);
+  return {
+    formatStart: number(parsed.data.format?.start_time),
+    videoStart: number(stream?.start_time),
+    fps: rate(stream?.avg_frame_rate) ?? rate(stream?.r_frame_rate) ?? fallback.fps,
+  };
+}
+
+/** -ss for a file so its first decoded frame is frame `frame` of its video: half a frame before it. */
+function seekTo(timing: VideoTiming, frame: number): string[] {
+  if (frame <= 0) return [];
+  const seconds = timing.videoStart - timing.formatStart + (frame - 0.5) / timing.fps;
+  return seconds > 0 ? ["-ss", seconds.toFixed(4)] : [];
+}
+
 async function ssimOf(
   input: VerifyInput,
   output: EncodeSourceFacts,
-  segment: { start: number; length: number },
+  where: { sourceTiming: VideoTiming; outputTiming: VideoTiming; segment: { start: number; length: number } },
   clean: (text: string) => string,
 ): Promise<{ ok: true; ssim: number } | { ok: false; reason: string }> {
-  const window = ["-ss", segment.start.toFixed(3), "-t", segment.length.toFixed(3)];
-  // Same size and pixel format on both sides (10-bit holds 8-bit exactly), and both clocks from
-  // zero: containers start streams at slightly different times, and a one-frame offset alone
-  // would cost more SSIM than the encode did.
+  const frame = Math.round(where.segment.start * where.sourceTiming.fps);
+  const length = ["-t", where.segment.length.toFixed(3)];
+  // Same size and pixel format on both sides (10-bit holds 8-bit exactly); frames paired by their
+  // number from the segment's start rather than by timestamp, which the two muxers round differently.
   const graph =
-    `[0:${output.video.index}]scale=${input.source.video.width}:${input.source.video.height}:flags=bicubic,format=yuv420p10le,setpts=PTS-STARTPTS[a];` +
-    `[1:${input.source.video.index}]format=yuv420p10le,setpts=PTS-STARTPTS[b];[a][b]ssim`;
+    `[0:${output.video.index}]scale=${input.source.video.width}:${input.source.video.height}:flags=bicubic,format=yuv420p10le,setpts=N[a];` +
+    `[1:${input.source.video.index}]format=yuv420p10le,setpts=N[b];[a][b]ssim=shortest=1`;
   const args = [
     "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
-    ...window, "-i", `file:${input.outputPath}`,
-    ...window, "-i", `file:${input.sourcePath}`,
+    ...seekTo(where.outputTiming, frame), ...length, "-i", `file:${input.outputPath}`,
+    ...seekTo(where.sourceTiming, frame), ...length, "-i", `file:${input.sourcePath}`,
     "-filter_complex", graph, "-an", "-sn", "-dn", "-f", "null", "-",
   ];
   const outcome = await runTool(env.FFMPEG_PATH, args, { timeoutMs: SSIM_TIMEOUT_MS, signal: input.signal, maxStdoutBytes: 0 });
