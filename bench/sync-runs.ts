@@ -1,7 +1,7 @@
 import { measure, mib } from "./support";
 
 /** Table columns of the sync benchmarks. */
-export const SYNC_TABLE_HEADER = ["library", "run", "files", "wall", "files/s", "added", "unchanged", "peak RSS", "peak heap"];
+export const SYNC_TABLE_HEADER = ["library", "run", "files", "wall", "CPU", "files/s", "added", "unchanged", "peak RSS", "peak heap"];
 
 /**
  * Syncs a connection twice — first into an empty queue, then again with nothing changed — and
@@ -12,6 +12,7 @@ export async function timeFirstAndRepeatSync(label: string, connectionId: number
   const { startSync, waitForSyncRun, getSyncRun } = await import("~/server/connections/sync");
   const rows: string[][] = [];
   for (const runLabel of ["first", "again"]) {
+    const cpuBefore = process.cpuUsage();
     const { result: run, ms, peakRssBytes, peakHeapBytes } = await measure(async () => {
       const { runId } = await startSync(db, connectionId, "manual");
       await waitForSyncRun(runId);
@@ -19,11 +20,13 @@ export async function timeFirstAndRepeatSync(label: string, connectionId: number
       if (finished?.status !== "succeeded") throw new Error(`sync ${finished?.status}: ${finished?.error}`);
       return finished;
     });
+    const cpu = process.cpuUsage(cpuBefore);
     rows.push([
       label,
       runLabel,
       run.processed.toLocaleString("en"),
       `${(ms / 1000).toFixed(1)} s`,
+      `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`,
       Math.round(run.processed / (ms / 1000)).toLocaleString("en"),
       run.added.toLocaleString("en"),
       run.unchanged.toLocaleString("en"),

@@ -175,3 +175,74 @@ describe("files gone from a complete listing", () => {
     expect((await rowsUnder(root)).map((row) => row.status)).toEqual(["queued", "queued", "queued"]);
   });
 });
+
+describe("what a run knows of its listing stays its own", () => {
+  it("two connections syncing at once each mark only their own unlisted files removed", async () => {
+    const rootA = uniqueRoot();
+    const rootB = uniqueRoot();
+    const moviesA = [1, 2].map((id) => fakeMovie(id, { id: 70 + id, path: `/movies/A${id}/A${id}.mkv` }));
+    const moviesB = [1, 2].map((id) => fakeMovie(id, { id: 70 + id, path: `/movies/B${id}/B${id}.mkv` }));
+    const a = await radarrWith(rootA, moviesA);
+    const b = await radarrWith(rootB, moviesB);
+    await syncToEnd(a.connectionId);
+    await syncToEnd(b.connectionId);
+
+    // Both apps lose a different file (same ids in both apps); the listings overlap in time.
+    a.radarr.setLibrary({ movies: [moviesA[0]!] });
+    b.radarr.setLibrary({ movies: [moviesB[1]!] });
+    a.radarr.setBehaviour({ delayMs: 200 });
+    b.radarr.setBehaviour({ delayMs: 200 });
+    const [runA, runB] = await Promise.all([api.connections.sync({ id: a.connectionId }), api.connections.sync({ id: b.connectionId })]);
+    await Promise.all([waitForSyncRun(runA.runId), waitForSyncRun(runB.runId)]);
+
+    expect(await api.connections.syncRun({ runId: runA.runId })).toMatchObject({ status: "succeeded", removed: 1, unchanged: 1 });
+    expect(await api.connections.syncRun({ runId: runB.runId })).toMatchObject({ status: "succeeded", removed: 1, unchanged: 1 });
+    expect((await rowsUnder(rootA)).map((row) => [row.path, row.status])).toEqual([
+      ["/movies/A1/A1.mkv", "queued"],
+      ["/movies/A2/A2.mkv", "removed"],
+    ]);
+    expect((await rowsUnder(rootB)).map((row) => [row.path, row.status])).toEqual([
+      ["/movies/B1/B1.mkv", "removed"],
+      ["/movies/B2/B2.mkv", "queued"],
+    ]);
+  });
+
+  it("a run that listed a file and then failed leaves nothing behind: the next complete listing without it marks it removed", async () => {
+    const root = uniqueRoot();
+    // Series 1 fills a whole write batch (2,000 files), so the failing run writes it before it breaks.
+    const firstFiles = Array.from({ length: 2_000 }, (_, index) => fakeEpisodeFile(1, { id: 10_000 + index, path: `${root}/S1/E${String(index).padStart(4, "0")}.mkv` }));
+    const series = [{ id: 1, files: firstFiles }, { id: 2, files: [fakeEpisodeFile(2, { id: 82, path: `${root}/S2/E.mkv` })] }];
+    const sonarr = await fake({ app: "sonarr", library: sonarrLibrary(series) });
+    const { connection } = await api.connections.create({ name: "Sonarr", appType: "sonarr", baseUrl: sonarr.url, apiKey: KEY });
+    await syncToEnd(connection.id);
+
+    sonarr.setBehaviour({ failEpisodeFilesFor: [2] });
+    const failed = await syncToEnd(connection.id);
+    // Series 1's first file is gone from the app; the listing is complete again.
+    sonarr.setBehaviour({ failEpisodeFilesFor: [] });
+    sonarr.setLibrary(sonarrLibrary([{ id: 1, files: firstFiles.slice(1) }, series[1]!]));
+    const complete = await syncToEnd(connection.id);
+
+    expect(failed).toMatchObject({ status: "failed", processed: 2_000, unchanged: 2_000, removed: 0 });
+    expect(complete).toMatchObject({ status: "succeeded", removed: 1, unchanged: 2_000 });
+    const rows = await rowsUnder(root);
+    expect(rows.filter((row) => row.status !== "queued").map((row) => [row.path, row.status])).toEqual([["/S1/E0000.mkv", "removed"]]);
+    expect(rows).toHaveLength(2_001);
+  });
+
+  it("an unchanged re-sync writes no queue row (nothing is marked per listed file)", async () => {
+    const root = uniqueRoot();
+    const movies = Array.from({ length: 40 }, (_, index) => fakeMovie(index + 1, { id: 900 + index, path: `/movies/U${index}/U${index}.mkv` }));
+    const { connectionId } = await radarrWith(root, movies);
+    await syncToEnd(connectionId);
+    const changes = async () => Number((await db.$queryRaw<{ n: bigint }[]>`SELECT total_changes() AS n`)[0]!.n);
+
+    const before = await changes();
+    const again = await syncToEnd(connectionId);
+    const written = (await changes()) - before;
+
+    expect(again).toMatchObject({ status: "succeeded", unchanged: 40, removed: 0 });
+    // The run's own bookkeeping (its SyncRun row, the connection's lastSyncedAt) is all that changes.
+    expect(written).toBeLessThan(10);
+  });
+});
