@@ -226,3 +226,12 @@ describe("buildEncodeArgs", () => {
     expect(args.at(-1)).toBe("file:/m/-y http:x.mkv.tmp");
   });
 });
+
+describe("buildEncodeArgs stream tags", () => {
+  it("clears the source's statistics tags on the new video stream only", () => {
+    const args = buildEncodeArgs({ sourcePath: "/m/a.mkv", outputPath: "/m/a.tmp", encoder: x265, profile, facts: facts({ video: { statisticsTags: ["BPS-eng", "NUMBER_OF_BYTES-eng"] } }) });
+    const cleared = args.flatMap((arg, position) => (arg === "-metadata:s:v:0" ? [args[position + 1]] : []));
+    expect(cleared).toEqual(["BPS-eng=", "NUMBER_OF_BYTES-eng="]);
+    expect(args.filter((arg) => arg.startsWith("-metadata") && arg !== "-metadata:s:v:0")).toEqual([]);
+  });
+});

@@ -140,6 +140,9 @@ export function buildEncodeArgs(input: EncodeArgsInput): string[] {
     if (params.length > 0) args.push(`-svtav1-params${v}`, params.join(":"));
   }
 
+  // Copied stream tags would keep the old bitrate, and the next scan would believe it.
+  for (const tag of video.statisticsTags ?? []) args.push(`-metadata:s${v}`, `${tag}=`);
+
   if (container === "mp4" || container === "mov") {
     // Apple players only play HEVC in MP4 tagged hvc1 (ffmpeg's default is hev1).
     if (hevc) args.push(`-tag${v}`, "hvc1");

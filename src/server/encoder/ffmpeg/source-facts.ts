@@ -35,6 +35,8 @@ export interface EncodeSourceFacts {
     /** "maxcll,maxfall" */
     contentLightLevel: string | null;
     dolbyVision: boolean;
+    /** Stream tags holding the source's statistics (mkvmerge's BPS-eng…), to clear on the new stream. */
+    statisticsTags?: string[];
   };
   streams: { video: number; audio: number; subtitle: number; attachment: number; data: number };
   sizeBytes: bigint;
@@ -193,15 +195,25 @@ function tagValue(tags: Record<string, string> | undefined, name: string): strin
   return undefined;
 }
 
-export async function probeForEncode(filePath: string, options: { signal?: AbortSignal } = {}): Promise<ProbeForEncodeResult> {
-  const probed = await runProbe(["-show_streams", "-show_format"], filePath, options.signal);
-  if (!probed.ok) return probed;
-  const parsed = probeSchema.safeParse(probed.json);
+function mainVideo(streams: ProbeStreams) {
+  // Cover art is a video stream too (a one-frame MJPEG/PNG "attached picture"): never the main one.
+  return streams.find((stream) => stream.codec_type === "video" && !stream.disposition?.attached_pic);
+}
+type ProbeStreams = z.infer<typeof probeSchema>["streams"];
+
+/** Per-stream statistics mkvmerge writes (BPS-eng…): copied onto the new stream they would lie. */
+const STATISTICS_TAG = /^(bps|number_of_bytes|_statistics_[a-z_]+)(-[a-z]+)?$/i;
+
+/**
+ * ffprobe's JSON (`-show_streams -show_format`, and `-show_frames` of the main video's first frame
+ * when there is one) → facts. Pure, so every ffprobe shape can be tested without a file.
+ */
+export function encodeFactsFromProbe(probeJson: unknown, firstFrameJson: unknown = null): ProbeForEncodeResult {
+  const parsed = probeSchema.safeParse(probeJson);
   if (!parsed.success) return { ok: false, reason: `Unexpected ffprobe output: ${parsed.error.issues[0]?.message ?? "invalid"}` };
   const { streams, format } = parsed.data;
 
-  // Cover art is a video stream too (a one-frame MJPEG/PNG "attached picture"): never the main one.
-  const video = streams.find((stream) => stream.codec_type === "video" && !stream.disposition?.attached_pic);
+  const video = mainVideo(streams);
   if (!video) return { ok: false, reason: "The file has no video stream" };
   const width = positive(video.width);
   const height = positive(video.height);
@@ -210,23 +222,16 @@ export async function probeForEncode(filePath: string, options: { signal?: Abort
   const durationSeconds = positive(format?.duration) ?? positive(video.duration) ?? parseRunTime(tagValue(video.tags, "DURATION"));
   if (!durationSeconds) return { ok: false, reason: "ffprobe could not tell the file's duration" };
 
-  // Mastering display / content light: MKV and MP4 keep them in the stream's side data, raw HEVC
-  // only in SEI messages, which ffprobe shows as the first frame's side data.
-  let sideData = video.side_data_list ?? [];
-  const wantsFrame = !sideData.some((side) => side.side_data_type === "Mastering display metadata") || !sideData.some((side) => side.side_data_type === "Content light level metadata");
-  if (wantsFrame && known(video.color_transfer) !== null) {
-    const frames = await runProbe(["-show_frames", "-read_intervals", "%+#1", "-select_streams", String(video.index)], filePath, options.signal);
-    if (!frames.ok) return frames;
-    const parsedFrames = framesSchema.safeParse(frames.json);
-    if (parsedFrames.success) sideData = [...sideData, ...(parsedFrames.data.frames[0]?.side_data_list ?? [])];
-  }
+  // Mastering display / content light: MP4 and some MKVs keep them in the stream's side data,
+  // most HEVC only in SEI messages, which ffprobe shows as the first frame's side data.
+  const frames = framesSchema.safeParse(firstFrameJson ?? { frames: [] });
+  const sideData = [...(video.side_data_list ?? []), ...(frames.success ? (frames.data.frames[0]?.side_data_list ?? []) : [])];
   const mastering = sideData.find((side) => side.side_data_type === "Mastering display metadata");
   const light = sideData.find((side) => side.side_data_type === "Content light level metadata");
 
   const colorTransfer = known(video.color_transfer);
   const codecTag = (video.codec_tag_string ?? "").toLowerCase();
-  const dolbyVision =
-    (video.side_data_list ?? []).some((side) => side.side_data_type === "DOVI configuration record") || ["dvh1", "dvhe", "dva1", "dvav"].includes(codecTag);
+  const dolbyVision = sideData.some((side) => side.side_data_type === "DOVI configuration record") || ["dvh1", "dvhe", "dva1", "dvav", "dav1"].includes(codecTag);
 
   const count = (type: string) => streams.filter((stream) => stream.codec_type === type).length;
   const size = format?.size;
@@ -253,9 +258,22 @@ export async function probeForEncode(filePath: string, options: { signal?: Abort
         masteringDisplay: mastering ? masteringDisplayString(mastering) : null,
         contentLightLevel: light ? contentLightString(light) : null,
         dolbyVision,
+        statisticsTags: Object.keys(video.tags ?? {}).filter((key) => STATISTICS_TAG.test(key)),
       },
       streams: { video: count("video"), audio: count("audio"), subtitle: count("subtitle"), attachment: count("attachment"), data: count("data") },
       sizeBytes,
     },
   };
+}
+
+export async function probeForEncode(filePath: string, options: { signal?: AbortSignal } = {}): Promise<ProbeForEncodeResult> {
+  const probed = await runProbe(["-show_streams", "-show_format"], filePath, options.signal);
+  if (!probed.ok) return probed;
+  const parsed = probeSchema.safeParse(probed.json);
+  const video = parsed.success ? mainVideo(parsed.data.streams) : undefined;
+  // Only colour-tagged video can carry HDR metadata worth a second ffprobe run.
+  if (!video || known(video.color_transfer) === null) return encodeFactsFromProbe(probed.json);
+  const frame = await runProbe(["-show_frames", "-read_intervals", "%+#1", "-select_streams", String(video.index)], filePath, options.signal);
+  if (!frame.ok) return frame;
+  return encodeFactsFromProbe(probed.json, frame.json);
 }

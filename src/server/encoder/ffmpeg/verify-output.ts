@@ -110,7 +110,8 @@ async function decodeCheck(outputPath: string, durationSeconds: number, signal: 
   // The head pass already decoded everything of a short file.
   if (durationSeconds > DECODE_HEAD_SECONDS) passes.push({ label: "end", seek: ["-sseof", `-${DECODE_TAIL_SECONDS}`] });
   for (const pass of passes) {
-    const args = ["-hide_banner", "-nostdin", "-v", "error", ...pass.seek, "-i", `file:${outputPath}`, "-t", String(DECODE_HEAD_SECONDS), "-f", "null", "-"];
+    // Every video and audio stream; subtitles would need an encoder for the null muxer.
+    const args = ["-hide_banner", "-nostdin", "-v", "error", ...pass.seek, "-i", `file:${outputPath}`, "-map", "0:v", "-map", "0:a?", "-sn", "-dn", "-t", String(DECODE_HEAD_SECONDS), "-f", "null", "-"];
     const outcome = await runTool(env.FFMPEG_PATH, args, { timeoutMs: DECODE_TIMEOUT_MS, signal, maxStdoutBytes: 0 });
     if (outcome.failure) return { ok: false, reason: toolFailure(outcome.failure, "decode check") };
     const errors = lastLines(outcome.stderr, 2);
