@@ -3,6 +3,7 @@ import { stopBackupScheduler } from "~/server/backup/backup-schedule";
 import { stopConnectionScheduler } from "~/server/connections/scheduler";
 import { cancelAllSyncs } from "~/server/connections/sync";
 import type { Database } from "~/server/db";
+import { stopEncoder } from "~/server/encoder/worker";
 import { createLogger } from "~/server/logger";
 import { interruptAllScans } from "~/server/scan/scan-jobs";
 import { stopScanScheduler } from "~/server/scan/scan-schedule";
@@ -12,6 +13,7 @@ import { requestWorkFinished, stopAcceptingWork } from "~/server/shutdown-state"
  * Stopping without losing anything: on SIGTERM/SIGINT refuse new work (syncs, scans, webhook
  * deliveries answer 503 so the app delivers again later), stop the schedulers, interrupt running
  * syncs and scans — they record themselves as interrupted, never as succeeded with files missing —
+ * stop running encodes (back to the queue, temporary files deleted, originals untouched),
  * let webhook deliveries in progress finish, close the database, exit.
  *
  * Next.js's own handler (`next start`) closes the HTTP server and exits as soon as no request is
@@ -52,7 +54,7 @@ async function windDown(db: Database, graceMs: number): Promise<ShutdownResult> 
   stopConnectionScheduler();
   stopScanScheduler();
   stopBackupScheduler();
-  const clean = await settlesWithin(Promise.all([cancelAllSyncs(), interruptAllScans(), requestWorkFinished()]), graceMs);
+  const clean = await settlesWithin(Promise.all([cancelAllSyncs(), interruptAllScans(), stopEncoder(), requestWorkFinished()]), graceMs);
   // Whatever is still running writes no more: the next start marks its sync runs interrupted, and a scan shows so by itself.
   if (!clean) log.warn({ graceMs }, "work still running when the grace period ended; the next start shows it as interrupted");
   await db.$disconnect();

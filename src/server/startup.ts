@@ -13,6 +13,7 @@ import { startScanScheduler } from "~/server/scan/scan-schedule";
 import { startBackupScheduler } from "~/server/backup/backup-schedule";
 import { markInterruptedDeliveries } from "~/server/webhooks/delivery-log";
 import { shutDownOnSignals } from "~/server/shutdown";
+import { startEncoder } from "~/server/encoder/worker";
 
 const log = createLogger("startup");
 
@@ -38,5 +39,7 @@ export async function runStartupTasks(): Promise<void> {
   await startConnectionScheduler(db);
   await startScanScheduler(db);
   await startBackupScheduler(db);
+  // Encodes a previous process left running are taken back by the worker's first round.
+  startEncoder(db);
   log.info({ port: env.PORT }, "Optimizarr started");
 }

@@ -40,3 +40,8 @@ CREATE INDEX "EncodeJob_finishedAt_idx" ON "EncodeJob"("finishedAt");
 -- CreateIndex
 CREATE INDEX "QueueItem_status_leaseExpiresAt_idx" ON "QueueItem"("status", "leaseExpiresAt");
 
+
+-- The encoder's claim order
+-- CreateIndex
+CREATE INDEX "QueueItem_claim_order_idx" ON "QueueItem"("status", "priority" DESC, "estimatedSavingsBytes" DESC, "id");
+

@@ -8,6 +8,7 @@ import { systemRouter } from "~/server/api/routers/system";
 import { connectionsRouter } from "~/server/api/routers/connections";
 import { accountRouter } from "~/server/api/routers/account";
 import { backupRouter } from "~/server/api/routers/backup";
+import { encoderRouter } from "~/server/api/routers/encoder";
 
 /** The one router registry. Procedure names are a public contract: ../shared/specs/api-contract.md. */
 export const appRouter = createTRPCRouter({
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   connections: connectionsRouter,
   account: accountRouter,
   backup: backupRouter,
+  encoder: encoderRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,27 +1,49 @@
 import "server-only";
 import crypto from "node:crypto";
+import type { z } from "zod";
+import type { Prisma } from "~/generated/prisma/client";
 import { env } from "~/env";
 import type { Database } from "~/server/db";
 import { openSecret, sealSecret } from "~/server/crypto/secret-box";
 import { registerSecret } from "~/server/logger";
 import { getSecretKey } from "~/server/secrets";
+import { encoderSettingsSchema, type EncoderSettings, type EncoderSettingsUpdate } from "./encoder-settings";
 import { generalSettingsSchema, type GeneralSettings, type GeneralSettingsUpdate } from "./general-settings";
 
 const GENERAL_KEY = "general";
+const ENCODER_KEY = "encoder";
 const INSTANCE_API_KEY = "instanceApiKey";
 
-export async function getGeneralSettings(db: Database): Promise<GeneralSettings> {
-  const row = await db.setting.findUnique({ where: { key: GENERAL_KEY } });
-  const parsed = generalSettingsSchema.safeParse(row?.value ?? {});
-  // A value written by an older version that no longer validates falls back to defaults.
-  return parsed.success ? parsed.data : generalSettingsSchema.parse({});
+/** A stored JSON setting through its schema; a value written by an older version that no longer validates falls back to defaults. */
+async function readSetting<T>(db: Database, key: string, schema: z.ZodType<T>): Promise<T> {
+  const row = await db.setting.findUnique({ where: { key } });
+  const parsed = schema.safeParse(row?.value ?? {});
+  return parsed.success ? parsed.data : schema.parse({});
+}
+
+async function writeSetting<T extends Prisma.InputJsonValue>(db: Database, key: string, value: T): Promise<T> {
+  await db.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
+  return value;
+}
+
+export function getGeneralSettings(db: Database): Promise<GeneralSettings> {
+  return readSetting(db, GENERAL_KEY, generalSettingsSchema);
 }
 
 export async function updateGeneralSettings(db: Database, patch: GeneralSettingsUpdate): Promise<GeneralSettings> {
   const current = await getGeneralSettings(db);
-  const next = generalSettingsSchema.parse({ ...current, ...stripUndefined(patch) });
-  await db.setting.upsert({ where: { key: GENERAL_KEY }, create: { key: GENERAL_KEY, value: next }, update: { value: next } });
-  return next;
+  return writeSetting(db, GENERAL_KEY, generalSettingsSchema.parse({ ...current, ...stripUndefined(patch) }));
+}
+
+export function getEncoderSettings(db: Database): Promise<EncoderSettings> {
+  return readSetting(db, ENCODER_KEY, encoderSettingsSchema);
+}
+
+export async function updateEncoderSettings(db: Database, patch: EncoderSettingsUpdate): Promise<EncoderSettings> {
+  const current = await getEncoderSettings(db);
+  const { profiles, ...rest } = patch;
+  const next = encoderSettingsSchema.parse({ ...current, ...stripUndefined(rest), profiles: { ...current.profiles, ...stripUndefined(profiles ?? {}) } });
+  return writeSetting(db, ENCODER_KEY, next);
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

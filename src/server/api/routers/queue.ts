@@ -1,4 +1,5 @@
 import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
+import { cancelEncodes } from "~/server/encoder/encoder-service";
 import { clearRemovedQueueItems, removeQueueItems, requeueQueueItems, setQueueItemsPriority, skipQueueItems } from "~/server/queue/queue-actions";
 import { queueIdsInput, queueListInput, queueSetPriorityInput } from "~/server/queue/queue-inputs";
 import { countQueueByStatus, listQueue } from "~/server/queue/queue-service";
@@ -17,6 +18,9 @@ export const queueRouter = createTRPCRouter({
   skip: protectedProcedure.input(queueIdsInput).mutation(({ ctx, input }) => skipQueueItems(ctx.db, input.ids)),
 
   requeue: protectedProcedure.input(queueIdsInput).mutation(({ ctx, input }) => requeueQueueItems(ctx.db, input.ids)),
+
+  /** Stops running encodes (originals untouched); the items are skipped until re-queued. */
+  cancel: protectedProcedure.input(queueIdsInput).mutation(({ input }) => cancelEncodes(input.ids)),
 
   setPriority: protectedProcedure.input(queueSetPriorityInput).mutation(({ ctx, input }) => setQueueItemsPriority(ctx.db, input.ids, input.priority)),
 });

@@ -1,8 +1,12 @@
 import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
 import { maskSecret, lastFourOf } from "~/server/crypto/secret-box";
+import { runningEncoder } from "~/server/encoder/worker";
+import { encoderSettingsUpdateSchema } from "~/server/settings/encoder-settings";
 import { generalSettingsUpdateSchema } from "~/server/settings/general-settings";
 import {
+  getEncoderSettings,
   getGeneralSettings,
+  updateEncoderSettings,
   getInstanceApiKey,
   isApiKeyFromEnvironment,
   regenerateInstanceApiKey,
@@ -11,6 +15,15 @@ import {
 import { TRPCError } from "@trpc/server";
 
 export const settingsRouter = createTRPCRouter({
+  encoder: protectedProcedure.query(({ ctx }) => getEncoderSettings(ctx.db)),
+
+  /** Settings → Encoding; the worker applies a change at its next round, which this starts. */
+  updateEncoder: protectedProcedure.input(encoderSettingsUpdateSchema).mutation(async ({ ctx, input }) => {
+    const settings = await updateEncoderSettings(ctx.db, input);
+    void runningEncoder()?.tick();
+    return settings;
+  }),
+
   general: protectedProcedure.query(({ ctx }) => getGeneralSettings(ctx.db)),
 
   updateGeneral: protectedProcedure.input(generalSettingsUpdateSchema).mutation(({ ctx, input }) => updateGeneralSettings(ctx.db, input)),

@@ -1,0 +1,289 @@
+import { execFileSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { db } from "~/server/db";
+import { claimItem, LEASE_MS } from "~/server/encoder/claim";
+import { startEncoder, stopEncoder, type EncoderWorker } from "~/server/encoder/worker";
+import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
+import { updateEncoderSettings, updateGeneralSettings } from "~/server/settings/settings-service";
+import { signedInCaller } from "../support/callers";
+import { makeClip } from "../support/test-clips";
+
+/**
+ * The worker end to end on real files: tiny generated clips in a temporary library, real ffmpeg,
+ * the real queue. What must hold whatever happens: the original is untouched unless the verified
+ * result replaced it, no temporary file is left behind, and the item says what happened in words.
+ */
+const api = signedInCaller();
+let library: string;
+let recycle: string;
+let worker: EncoderWorker | null = null;
+
+beforeEach(async () => {
+  library = fs.mkdtempSync(path.join(os.tmpdir(), "optimizarr-library-"));
+  recycle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "optimizarr-recycle-")), "bin");
+  await db.encodeJob.deleteMany();
+  await db.queueItem.deleteMany();
+  await updateGeneralSettings(db, { targetCodec: "h265", restWindows: [] });
+  await updateEncoderSettings(db, {
+    paused: false,
+    concurrency: 1,
+    encoder: "auto",
+    minSavingsPercent: 0,
+    minQualitySsim: 0.8,
+    recycleFolder: null,
+    profiles: { h265: { quality: 28, preset: "ultrafast" }, av1: { quality: 40, preset: "12" } },
+  });
+});
+
+afterEach(async () => {
+  await stopEncoder();
+  worker = null;
+  fs.rmSync(library, { recursive: true, force: true });
+});
+
+function sha256(filePath: string): string {
+  return crypto.createHash("sha256").update(fs.readFileSync(filePath)).digest("hex");
+}
+
+function videoCodecOf(filePath: string): { codec: string; pixFmt: string; transfer: string | undefined } {
+  const out = execFileSync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,pix_fmt,color_transfer", "-of", "json", filePath], { encoding: "utf8" });
+  const stream = (JSON.parse(out) as { streams: { codec_name: string; pix_fmt: string; color_transfer?: string }[] }).streams[0]!;
+  return { codec: stream.codec_name, pixFmt: stream.pix_fmt, transfer: stream.color_transfer };
+}
+
+/** A clip copied into the library and queued like a scan would. */
+async function queueClip(name: string, clip = makeClip({ subtitles: true }), overrides: Partial<QueueItemInput> = {}): Promise<{ id: number; filePath: string }> {
+  const filePath = path.join(library, name);
+  fs.copyFileSync(clip, filePath);
+  const size = BigInt(fs.statSync(filePath).size);
+  await upsertQueueItems(
+    db,
+    [{
+      filePath, sizeBytes: size, codec: "h264", codecRaw: "h264", width: 320, height: 240, bitrate: null, durationSeconds: 2, qualitySource: null,
+      source: "scan", connectionId: null, externalId: null, externalParentId: null, fileModifiedAt: null, ...overrides,
+    }],
+    { targetCodec: "h265" },
+  );
+  const item = await db.queueItem.findUniqueOrThrow({ where: { filePath } });
+  return { id: item.id, filePath };
+}
+
+/** The process's worker, as startup starts it, with test timings (a round only when the test asks). */
+function startWorker(): EncoderWorker {
+  worker = startEncoder(db, { tickMs: 3_600_000, leaseRenewMs: 200, handBackRetryDelaysMs: [] });
+  return worker;
+}
+
+async function runUntilIdle(): Promise<EncoderWorker> {
+  const running = worker ?? startWorker();
+  await running.tick();
+  await running.idle();
+  return running;
+}
+
+/** Waits until the item is being encoded by ffmpeg (its job exists), then holds it paused. */
+async function pauseOnceEncoding(running: EncoderWorker, itemId: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const active = running.activeEncodes().find((encode) => encode.itemId === itemId);
+    if (active?.phase === "encoding" && running.setItemPaused(itemId, true)) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error("the encode never started");
+}
+
+const leftovers = () => fs.readdirSync(library).filter((name) => name.startsWith(".optimizarr-"));
+
+describe("encoding a queued file", () => {
+  it("replaces the original with a verified H.265 encode, keeps the original in the recycle folder, and records the result", async () => {
+    await updateEncoderSettings(db, { recycleFolder: recycle });
+    const { id, filePath } = await queueClip("Movie (2020).mkv");
+    const originalHash = sha256(filePath);
+    const originalSize = BigInt(fs.statSync(filePath).size);
+
+    await runUntilIdle();
+
+    const item = await db.queueItem.findUniqueOrThrow({ where: { id } });
+    const [job] = await db.encodeJob.findMany({ where: { queueItemId: id } });
+    expect(item).toMatchObject({ status: "done", codec: "h265", filePath, leaseOwner: null, estimatedSavingsBytes: 0n });
+    expect(item.statusReason).toMatch(/^Saved /);
+    expect(videoCodecOf(filePath).codec).toBe("hevc");
+    expect(item.sizeBytes).toBe(BigInt(fs.statSync(filePath).size));
+    expect(job).toMatchObject({ status: "done", encoder: "libx265", sizeBefore: originalSize, sizeAfter: item.sizeBytes, tempPath: null, handBackStatus: "none" });
+    expect(job!.qualityScore).toBeGreaterThan(0.8);
+    expect(job!.encodeSeconds).toBeGreaterThan(0);
+    expect(job!.savedBytes).toBe(originalSize - item.sizeBytes);
+    expect(sha256(job!.recyclePath!)).toBe(originalHash);
+    expect(path.dirname(job!.recyclePath!)).toBe(recycle);
+    expect(leftovers()).toEqual([]);
+    // The public contract's result fields, through the API.
+    const { items } = await api.queue.list({ limit: 10, status: "done" });
+    expect(items.find((listed) => listed.id === id)).toMatchObject({ sizeBeforeBytes: originalSize, sizeAfterBytes: item.sizeBytes, encoder: "libx265" });
+  });
+
+  it("keeps 10-bit and HDR10 when re-encoding an HDR10 HEVC file to AV1", async () => {
+    await updateGeneralSettings(db, { targetCodec: "av1" });
+    const { id, filePath } = await queueClip("HDR (2021).mkv", makeClip({ tenBitHdr10: true }), { codec: "h265" });
+    await db.queueItem.update({ where: { id }, data: { status: "queued" } });
+
+    await runUntilIdle();
+
+    expect(await db.queueItem.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "done", codec: "av1" });
+    expect(videoCodecOf(filePath)).toEqual({ codec: "av1", pixFmt: "yuv420p10le", transfer: "smpte2084" });
+  });
+
+  it("skips a result that is not enough smaller, leaving the original byte for byte", async () => {
+    await updateEncoderSettings(db, { minSavingsPercent: 90 });
+    const { id, filePath } = await queueClip("Small.mkv");
+    const originalHash = sha256(filePath);
+
+    await runUntilIdle();
+
+    const item = await db.queueItem.findUniqueOrThrow({ where: { id } });
+    expect(item.status).toBe("skipped");
+    expect(item.statusReason).toMatch(/smaller .*at least 90% is required/);
+    expect(sha256(filePath)).toBe(originalHash);
+    expect(await db.encodeJob.findFirst({ where: { queueItemId: id } })).toMatchObject({ status: "skipped", tempPath: null });
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("a failing encode fails the item with ffmpeg's words (no path) and leaves the original", async () => {
+    await updateEncoderSettings(db, { profiles: { h265: { quality: 28, preset: "nosuchpreset" } } });
+    const { id, filePath } = await queueClip("Secret Title.mkv");
+    const originalHash = sha256(filePath);
+
+    await runUntilIdle();
+
+    const item = await db.queueItem.findUniqueOrThrow({ where: { id } });
+    expect(item.status).toBe("failed");
+    expect(item.statusReason).toMatch(/^ffmpeg failed: /);
+    expect(item.statusReason).not.toContain("Secret Title");
+    expect(item.statusReason).not.toContain(library);
+    expect(sha256(filePath)).toBe(originalHash);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("a file that is not a video fails at the probe, named by nothing but its problem", async () => {
+    const { id, filePath } = await queueClip("Broken.mkv");
+    fs.writeFileSync(filePath, crypto.randomBytes(4096));
+
+    await runUntilIdle();
+
+    const item = await db.queueItem.findUniqueOrThrow({ where: { id } });
+    expect(item.status).toBe("failed");
+    expect(item.statusReason).not.toContain(library);
+    expect(await db.encodeJob.count({ where: { queueItemId: id } })).toBe(0);
+  });
+
+  it("discards the result when the original changed during the encode (race guard)", async () => {
+    const { id, filePath } = await queueClip("Changing.mkv");
+    const running = startWorker();
+    void running.tick();
+    await pauseOnceEncoding(running, id);
+    // Someone (an app's upgrade, a person) writes the file while ffmpeg works on the old one.
+    fs.appendFileSync(filePath, Buffer.alloc(1024));
+    const changedHash = sha256(filePath);
+    running.setItemPaused(id, false);
+    await running.idle();
+
+    const item = await db.queueItem.findUniqueOrThrow({ where: { id } });
+    expect(item.status).toBe("skipped");
+    expect(item.statusReason).toMatch(/changed while it was being encoded/);
+    expect(sha256(filePath)).toBe(changedHash);
+    expect(await db.encodeJob.findFirst({ where: { queueItemId: id } })).toMatchObject({ status: "discarded" });
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("pauses, reports progress, and cancels: the original stays, the item is skipped until re-queued", async () => {
+    const { id, filePath } = await queueClip("Cancel me.mkv", makeClip({ seconds: 6 }));
+    const originalHash = sha256(filePath);
+    const running = startWorker();
+    void running.tick();
+    await pauseOnceEncoding(running, id);
+    expect((await api.encoder.status()).active).toEqual([expect.objectContaining({ itemId: id, phase: "encoding", paused: true, encoder: expect.stringContaining("x265") })]);
+    expect(await api.encoder.resumeItem({ id })).toEqual({ ok: true });
+    expect(await api.encoder.pauseItem({ id })).toEqual({ ok: true });
+    await expect(api.encoder.pauseItem({ id: id + 1000 })).rejects.toThrow(/not being encoded/);
+
+    expect(await api.queue.cancel({ ids: [id, id + 1000] })).toEqual({ count: 1 });
+    await running.idle();
+
+    const item = await db.queueItem.findUniqueOrThrow({ where: { id } });
+    expect(item).toMatchObject({ status: "skipped", leaseOwner: null });
+    expect(item.statusReason).toMatch(/cancelled/i);
+    expect(sha256(filePath)).toBe(originalHash);
+    expect(await db.encodeJob.findFirst({ where: { queueItemId: id } })).toMatchObject({ status: "cancelled", tempPath: null });
+    expect(leftovers()).toEqual([]);
+  });
+});
+
+describe("what the worker takes, and when", () => {
+  it("takes nothing in rest hours or while paused, and never a file of a disabled connection", async () => {
+    const now = new Date();
+    const hhmm = (date: Date) => `${String(date.getHours()).padStart(2, "0")}:${String(date.getMinutes()).padStart(2, "0")}`;
+    await updateGeneralSettings(db, { restWindows: [{ start: hhmm(new Date(now.getTime() - 60_000)), end: hhmm(new Date(now.getTime() + 120_000)), days: [] }] });
+    const { id } = await queueClip("Rest.mkv");
+
+    await runUntilIdle();
+    expect((await db.queueItem.findUniqueOrThrow({ where: { id } })).status).toBe("queued");
+    expect(await api.encoder.status()).toMatchObject({ state: "rest-hours", inRestHours: true, encoders: expect.arrayContaining(["libx265"]), active: [] });
+
+    await updateGeneralSettings(db, { restWindows: [] });
+    await api.encoder.pause();
+    await runUntilIdle();
+    expect((await db.queueItem.findUniqueOrThrow({ where: { id } })).status).toBe("queued");
+    expect(await api.encoder.status()).toMatchObject({ paused: true, state: "paused" });
+
+    const connection = await db.externalConnection.create({ data: { name: "Off", appType: "radarr", baseUrl: "http://127.0.0.1:1", apiKeyEncrypted: "x", apiKeyLast4: "xxxx", enabled: false } });
+    await db.queueItem.update({ where: { id }, data: { connectionId: connection.id, externalId: "movieFile:1" } });
+    await api.encoder.resume();
+    await runUntilIdle();
+    expect((await db.queueItem.findUniqueOrThrow({ where: { id } })).status).toBe("queued");
+    await db.externalConnection.delete({ where: { id: connection.id } });
+  });
+
+  it("two workers can never claim the same item", async () => {
+    const { id } = await queueClip("Contested.mkv");
+    const results = await Promise.all(Array.from({ length: 8 }, (_, index) => claimItem(db, id, `host:${index}:x`)));
+    expect(results.filter((claimed) => claimed !== null)).toHaveLength(1);
+  });
+
+  it("takes back an item whose encoder died (expired lease, or a dead process of this host) and deletes its temporary file", async () => {
+    await updateEncoderSettings(db, { paused: true });
+    const expired = await queueClip("Expired.mkv");
+    const deadHere = await queueClip("Dead here.mkv");
+    const aliveElsewhere = await queueClip("Alive elsewhere.mkv");
+    const temporary = path.join(library, ".optimizarr-999.partial.mkv");
+    fs.writeFileSync(temporary, "half an encode");
+    await db.queueItem.update({ where: { id: expired.id }, data: { status: "encoding", leaseOwner: "other-host:1:a", leaseExpiresAt: new Date(Date.now() - 1000) } });
+    await db.encodeJob.create({ data: { queueItemId: expired.id, workerId: "other-host:1:a", encoder: "libx265", targetCodec: "h265", sizeBefore: 1n, codecBefore: "h264", tempPath: temporary } });
+    await db.queueItem.update({ where: { id: deadHere.id }, data: { status: "encoding", leaseOwner: `${os.hostname()}:999999:b`, leaseExpiresAt: new Date(Date.now() + LEASE_MS) } });
+    await db.queueItem.update({ where: { id: aliveElsewhere.id }, data: { status: "encoding", leaseOwner: "other-host:2:c", leaseExpiresAt: new Date(Date.now() + LEASE_MS) } });
+
+    await runUntilIdle();
+
+    expect((await db.queueItem.findUniqueOrThrow({ where: { id: expired.id } })).status).toBe("queued");
+    expect((await db.queueItem.findUniqueOrThrow({ where: { id: deadHere.id } })).status).toBe("queued");
+    expect((await db.queueItem.findUniqueOrThrow({ where: { id: aliveElsewhere.id } })).status).toBe("encoding");
+    expect(await db.encodeJob.findFirst({ where: { queueItemId: expired.id } })).toMatchObject({ status: "interrupted", tempPath: null });
+    expect(fs.existsSync(temporary)).toBe(false);
+  });
+
+  it("shutdown stops a running encode and puts the item back in the queue, original untouched", async () => {
+    const { id, filePath } = await queueClip("Shutdown.mkv", makeClip({ seconds: 6 }));
+    const originalHash = sha256(filePath);
+    const running = startWorker();
+    void running.tick();
+    await pauseOnceEncoding(running, id);
+
+    await stopEncoder();
+
+    expect(await db.queueItem.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "queued", leaseOwner: null });
+    expect(sha256(filePath)).toBe(originalHash);
+    expect(leftovers()).toEqual([]);
+  });
+});
