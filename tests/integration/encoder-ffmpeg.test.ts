@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildEncodeArgs } from "~/server/encoder/ffmpeg/encode-args";
 import type { EncodeProgress } from "~/server/encoder/ffmpeg/encode-progress";
-import { chooseEncoder, getEncoderDetection, type EncoderInfo } from "~/server/encoder/ffmpeg/encoders";
+import { chooseEncoder, detectEncoders, getEncoderDetection, type EncoderInfo } from "~/server/encoder/ffmpeg/encoders";
 import { runFfmpeg } from "~/server/encoder/ffmpeg/run-ffmpeg";
 import { probeForEncode, type EncodeSourceFacts } from "~/server/encoder/ffmpeg/source-facts";
 import { verifyEncode } from "~/server/encoder/ffmpeg/verify-output";
@@ -97,6 +97,11 @@ describe("encoder detection", () => {
     expect(names).toContain("libsvtav1");
     expect(detection.encoders.filter((encoder) => encoder.hardware)).toEqual([]);
     expect(detection.encoders.find((encoder) => encoder.name === "libsvtav1")).toMatchObject({ codec: "av1", hardware: false });
+  });
+
+  it("a missing ffmpeg is no encoders plus a reason to act on", async () => {
+    const detection = await detectEncoders(path.join(scratch, "no-such-ffmpeg"));
+    expect(detection).toEqual({ ffmpegFound: false, version: null, encoders: [], problem: expect.stringMatching(/was not found.*FFMPEG_PATH/) });
   });
 });
 
