@@ -23,6 +23,8 @@ export interface FakeStashJobBehaviour {
   runningReads?: number;
   /** findJob answers null once the job has finished, as after Stash prunes it. */
   pruneFinished?: boolean;
+  /** The clean finds the old files still on disk and keeps their records. */
+  keepOnClean?: boolean;
   /** Applied when a scan finishes: what Stash found at the scanned paths. */
   onScan?: (paths: string[], state: FakeStashFiles) => void;
 }
@@ -96,7 +98,7 @@ export function createStashJobResolvers(getState: () => FakeStashFiles, getBehav
   function finish(job: FakeJob) {
     const state = getState();
     if (job.kind === "scan") getBehaviour()?.onScan?.(job.input.paths, state);
-    else if (!job.input.dryRun) clean(state, job.input.paths);
+    else if (!job.input.dryRun && !getBehaviour()?.keepOnClean) clean(state, job.input.paths);
   }
 
   function clean(state: FakeStashFiles, paths: string[]) {

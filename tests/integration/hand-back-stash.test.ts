@@ -65,7 +65,7 @@ describe("Stash hand-back", () => {
     expect(connectionPrivate).toBe(true);
     expect(result).toEqual({ ok: true, data: { status: "confirmed", message: "Stash updated: reports 1.1 GB H.265 / HEVC", externalId: "sceneFile:42" } });
     expect(operations(stash)).toEqual(["OptimizarrScan", "OptimizarrJob", "OptimizarrJob", "OptimizarrJob", "OptimizarrSceneFiles"]);
-    expect(variablesOf(stash, "OptimizarrScan")).toEqual([{ input: { paths: [OLD_PATH] } }]);
+    expect(variablesOf(stash, "OptimizarrScan")).toEqual([{ input: { paths: [OLD_PATH], rescan: true } }]);
     expect(variablesOf(stash, "OptimizarrJob")[0]).toEqual({ input: { id: "1" } });
     expect(variablesOf(stash, "OptimizarrSceneFiles")).toEqual([{ id: "9" }]);
     for (const request of stash.requests) expect(request.headers.apikey).toBe(KEY);
@@ -86,7 +86,7 @@ describe("Stash hand-back", () => {
       ok: true,
       data: { status: "confirmed", message: "Stash updated: reports 1.1 GB H.265 / HEVC; old file record removed", externalId: "sceneFile:43" },
     });
-    expect(variablesOf(stash, "OptimizarrScan")).toEqual([{ input: { paths: [NEW_PATH] } }]);
+    expect(variablesOf(stash, "OptimizarrScan")).toEqual([{ input: { paths: [NEW_PATH], rescan: true } }]);
     expect(variablesOf(stash, "OptimizarrMergeScene")).toEqual([{ input: { source: [String(made.sceneId)], destination: "9" } }]);
     expect(variablesOf(stash, "OptimizarrPrimaryFile")).toEqual([{ input: { id: "9", primary_file_id: "43" } }]);
     expect(variablesOf(stash, "OptimizarrClean")).toEqual([{ input: { paths: [OLD_PATH], dryRun: false } }]);
@@ -97,6 +97,23 @@ describe("Stash hand-back", () => {
       [3, "Scene 3", ["3"]],
       [9, SECRET, ["43"]],
     ]);
+  });
+
+  it("warns when Stash still lists the old file after its clean (the old file is still on disk, or the clean failed)", async () => {
+    const { stash, file, newExtension } = await stashWith({
+      keepOnClean: true,
+      onScan: (paths, state) => {
+        newFileInNewScene(state, paths[0]!, { size: 1.2 * GB, video_codec: "hevc" });
+      },
+    });
+
+    const result = await handBackToApp(db, file, newExtension, FAST);
+
+    expect(result).toEqual({
+      ok: true,
+      data: { status: "warning", message: "Stash updated: reports 1.1 GB H.265 / HEVC; Stash still lists the old file: run Tasks → Clean in Stash", externalId: "sceneFile:43" },
+    });
+    expect(variablesOf(stash, "OptimizarrClean")).toEqual([{ input: { paths: [OLD_PATH], dryRun: false } }]);
   });
 
   it("attaches a new file no scene holds with sceneAssignFile (scene and file ids)", async () => {

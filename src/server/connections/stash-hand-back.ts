@@ -23,7 +23,8 @@ import { dataOf, graphqlResponseSchema, idSchema, int64Schema, STASH_GRAPHQL_PAT
  *    that didn't create one) is attached with `sceneAssignFile`. Then the new file is made the
  *    scene's primary (`sceneUpdate(primary_file_id)`) and the old, now missing, file record is
  *    dropped with `metadataClean(paths: [old path])` — clean only removes records whose file is
- *    gone from disk, so it can't touch anything still there.
+ *    gone from disk, so it can't touch anything still there. Whether the old record went shows
+ *    in the scene's files afterwards; if it stayed, the outcome says so.
  * 3. The scene's files are read back: the file at the new path is what Stash now knows.
  *
  * Messages never carry a path or title (Stash is private by default); paths only travel in the
@@ -210,7 +211,8 @@ function waitForJob(http: HttpClient, jobId: string, request: HandBackRequest, c
 
 /** Starts a scan of the new path and waits for it. */
 async function scan(http: HttpClient, request: HandBackRequest, context: ErrorContext): Promise<Result<void>> {
-  const input = { paths: [request.newRemotePath] };
+  // rescan: an encoder may keep the original modification time, and Stash skips a file whose time is unchanged.
+  const input = { paths: [request.newRemotePath], rescan: true };
   const started = await mutate(http, SCAN_MUTATION, "OptimizarrScan", { input }, scanStartedSchema, context, "starting the scan");
   return started.ok ? waitForJob(http, started.data.metadataScan, request, context, "scan") : started;
 }
@@ -291,12 +293,8 @@ async function attachNewFile(http: HttpClient, sceneId: string, request: HandBac
     if (!primary.ok) notes.push({ text: `the new file is not yet the scene's main file in ${context.app}`, warning: true });
   }
 
-  const cleaned = await clean(http, request, context);
-  notes.push(
-    cleaned.ok
-      ? { text: "old file record removed", warning: false }
-      : { text: `${context.app} still lists the old file: run Tasks → Clean in ${context.app}`, warning: true },
-  );
+  // Whether it worked shows in the scene's files read afterwards.
+  await clean(http, request, context);
   return ok(notes);
 }
 
@@ -319,5 +317,12 @@ export async function stashHandBack(http: HttpClient, request: HandBackRequest, 
   if (!files.ok) return files;
   if (files.data === null) return fail({ category: "not_found", message: `${context.app} no longer has this scene` });
   const file = files.data.find((candidate) => candidate.remotePath === request.newRemotePath) ?? files.data.find((candidate) => candidate.externalId === request.file.externalId) ?? null;
+  if (request.newRemotePath !== request.previousRemotePath && !notes.some((note) => note.warning)) {
+    notes.push(
+      files.data.some((candidate) => candidate.remotePath === request.previousRemotePath)
+        ? { text: `${context.app} still lists the old file: run Tasks → Clean in ${context.app}`, warning: true }
+        : { text: "old file record removed", warning: false },
+    );
+  }
   return ok({ file, notes });
 }
