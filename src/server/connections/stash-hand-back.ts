@@ -241,6 +241,8 @@ async function attachNewFile(http: HttpClient, sceneId: string, request: HandBac
     "the scenes holding the new file",
   );
   if (!found.ok) return found;
+  // Stash's path EQUALS is `folder || sep || basename LIKE ?` (pkg/sqlite/criterion_handlers.go):
+  // case-insensitive, with `_` and `%` as wildcards, so the answer is filtered to the exact path.
   const holders = found.data.findScenes.scenes.filter((scene) => scene.files.some((file) => file.path === request.newRemotePath));
   let newFileId = holders.flatMap((scene) => scene.files).find((file) => file.path === request.newRemotePath)?.id ?? null;
 
