@@ -16,7 +16,11 @@ export type BackupErrorKind =
   /** Replacing a database that holds data needs an explicit confirmation. */
   | "confirmation_required"
   /** DATABASE_URL isn't a local SQLite file. */
-  | "unsupported_database";
+  | "unsupported_database"
+  /** Restore from the first-run page once an admin exists. */
+  | "already_set_up"
+  /** The old install's secret key given with a first-run restore opens none of the backup's keys. */
+  | "wrong_secret_key";
 
 export class BackupError extends Error {
   constructor(

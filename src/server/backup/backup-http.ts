@@ -4,11 +4,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { createTRPCContext } from "~/server/api/trpc";
+import type { Database } from "~/server/db";
 import { createLogger } from "~/server/logger";
 import { BackupError, type BackupErrorKind } from "./backup-errors";
 import { backupFilePath } from "./backup-service";
 import { databaseFilePath, pendingRestoreManifestPath, pendingRestorePath } from "./backup-files";
+import { refuseUnlessFreshInstall, restoreOnFreshInstall } from "./first-run-restore";
 import { knownMigrations } from "./known-migrations";
+import { multipartBoundaryOf, readMultipartUpload } from "./multipart-upload";
 import { databaseHoldsData, stageRestore } from "./restore";
 
 /**
@@ -31,6 +34,8 @@ const STATUS_OF_KIND = {
   newer_version: 422,
   confirmation_required: 409,
   unsupported_database: 501,
+  already_set_up: 409,
+  wrong_secret_key: 422,
 } as const satisfies Record<BackupErrorKind, number>;
 
 function errorResponse(error: BackupError): Response {
@@ -99,6 +104,53 @@ export async function uploadRestore(request: Request): Promise<Response> {
   } catch (error) {
     if (error instanceof BackupError) {
       log.warn({ kind: error.kind }, "restore upload refused");
+      return errorResponse(error);
+    }
+    throw error;
+  }
+}
+
+/** The form fields of the first-run restore (src/app/setup/restore-form.tsx posts them). */
+export const FIRST_RUN_RESTORE_FIELDS = { archive: "archive", secretKey: "secretKey" } as const;
+
+/**
+ * `POST /api/setup/restore`: the first-run page's "Restore from a backup", a multipart form with
+ * the archive and, optionally, the old install's secret key. No sign-in (nobody can yet), so it is
+ * open only while no admin exists — checked before a byte of the body is read — and the archive is
+ * streamed to disk under the same cap as System → Backup's upload. The caller applies the CSRF
+ * check: a form post from another site must not restore its archive here.
+ */
+export async function restoreFromFirstRun(db: Database, request: Request): Promise<Response> {
+  const databasePath = databaseFilePath();
+  try {
+    await refuseUnlessFreshInstall(db);
+    if (!databasePath) throw new BackupError("unsupported_database", "Restore covers the built-in SQLite database only; DATABASE_URL points elsewhere");
+    const boundary = multipartBoundaryOf(request.headers.get("content-type"));
+    if (!boundary) return Response.json({ error: { kind: "unsupported_media_type", message: "Send the archive as a multipart/form-data upload" } }, { status: 415 });
+    const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+    // The form's other fields and boundaries add a few hundred bytes to the archive.
+    if (Number.isFinite(declared) && declared > MAX_RESTORE_UPLOAD_BYTES + 64 * 1024) {
+      throw new BackupError("too_large", `The archive is larger than ${MAX_RESTORE_UPLOAD_BYTES / 1024 ** 3} GB`);
+    }
+    if (!request.body) throw new BackupError("invalid_archive", "The upload is empty");
+    const uploadPath = path.join(path.dirname(databasePath), `.setup-upload-${crypto.randomBytes(6).toString("hex")}.zip`);
+    try {
+      const upload = await readMultipartUpload(request.body, boundary, {
+        fileField: FIRST_RUN_RESTORE_FIELDS.archive,
+        fileOut: uploadPath,
+        maxFileBytes: MAX_RESTORE_UPLOAD_BYTES,
+        textFields: [FIRST_RUN_RESTORE_FIELDS.secretKey],
+        maxFieldBytes: 4096,
+      });
+      if (upload.fileBytes === 0) throw new BackupError("invalid_archive", "Choose a backup archive (.zip) to restore");
+      const outcome = await restoreOnFreshInstall(db, uploadPath, { secretKey: upload.fields.get(FIRST_RUN_RESTORE_FIELDS.secretKey) });
+      return Response.json({ restored: true, ...outcome }, { headers: { "cache-control": "no-store" } });
+    } finally {
+      fs.rmSync(uploadPath, { force: true });
+    }
+  } catch (error) {
+    if (error instanceof BackupError) {
+      log.warn({ kind: error.kind }, "first-run restore refused");
       return errorResponse(error);
     }
     throw error;

@@ -16,6 +16,8 @@ const TRPC_CODE_OF_KIND = {
   newer_version: "UNPROCESSABLE_CONTENT",
   confirmation_required: "CONFLICT",
   unsupported_database: "NOT_IMPLEMENTED",
+  already_set_up: "CONFLICT",
+  wrong_secret_key: "UNPROCESSABLE_CONTENT",
 } as const satisfies Record<BackupErrorKind, TRPCError["code"]>;
 
 /** BackupError → a TRPCError with its message (they name no path); anything else propagates as an internal error. */
