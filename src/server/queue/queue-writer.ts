@@ -117,7 +117,7 @@ export async function upsertQueueItems(db: Database, inputs: readonly QueueItemI
         // An input whose path row already holds its id can be no rename: only the others are looked up.
         const holders = await findQueueItemsByIdentity(
           tx,
-          chunkInputs.filter((input) => identityKey(input) !== null && identityKey(input) !== keyAt(existing, input.filePath)),
+          chunkInputs.filter((input) => !sameIdentity(existing.get(input.filePath), input)),
         );
         const changes: IdentityChanges = { moves: [], releases: [] };
         const rows: Row[] = [];
@@ -129,7 +129,7 @@ export async function upsertQueueItems(db: Database, inputs: readonly QueueItemI
             continue;
           }
           const row = before ? mergeIntoExisting(before, input, options.targetCodec) : newRow(input, options.targetCodec);
-          if (before && before.externalId !== null && identityKey(before) !== identityKey(row)) {
+          if (before && before.externalId !== null && !sameIdentity(before, row)) {
             // Its old id is free from here on (another input may claim it in this same statement).
             changes.releases.push([before.id, false]);
             holders.delete(identityKey(before)!);
@@ -173,21 +173,26 @@ function identityKey(row: { connectionId: number | null; externalId: string | nu
   return row.connectionId !== null && row.externalId !== null ? `${row.connectionId}:${row.externalId}` : null;
 }
 
-/** The identity the row at this path holds now, or null. */
-function keyAt(existing: Map<string, ExistingRow>, path: string): string | null {
-  const row = existing.get(path);
-  return row ? identityKey(row) : null;
+type Identified = { connectionId: number | null; externalId: string | null };
+
+/** identityKey(a) === identityKey(b) without building the strings (called per file of a sync). */
+function sameIdentity(a: Identified | undefined, b: Identified): boolean {
+  const bKeyed = b.connectionId !== null && b.externalId !== null;
+  if (!a) return !bKeyed;
+  const aKeyed = a.connectionId !== null && a.externalId !== null;
+  return aKeyed === bKeyed && (!aKeyed || (a.connectionId === b.connectionId && a.externalId === b.externalId));
 }
 
 /** An app listing one file id under two paths keeps the last one: a row holds one id. */
-function withoutRepeatedIds(inputs: readonly QueueItemInput[]): QueueItemInput[] {
+function withoutRepeatedIds(inputs: readonly QueueItemInput[]): readonly QueueItemInput[] {
+  const keys = inputs.map(identityKey);
   const lastIndex = new Map<string, number>();
-  inputs.forEach((input, index) => {
-    const key = identityKey(input);
+  keys.forEach((key, index) => {
     if (key !== null) lastIndex.set(key, index);
   });
-  return inputs.filter((input, index) => {
-    const key = identityKey(input);
+  if (lastIndex.size === keys.filter((key) => key !== null).length) return inputs;
+  return inputs.filter((_, index) => {
+    const key = keys[index] ?? null;
     return key === null || lastIndex.get(key) === index;
   });
 }
@@ -201,6 +206,7 @@ function withoutRepeatedIds(inputs: readonly QueueItemInput[]): QueueItemInput[]
  * Returns the path the row moved from, or null.
  */
 function resolveIdentity(input: QueueItemInput, existing: Map<string, ExistingRow>, holders: Map<string, ExistingRow>, changes: IdentityChanges): string | null {
+  if (holders.size === 0) return null;
   const key = identityKey(input);
   const holder = key === null ? undefined : holders.get(key);
   if (!key || !holder || holder.filePath === input.filePath) return null;
@@ -234,7 +240,11 @@ function newRow(input: QueueItemInput, target: TargetCodec): Row {
 function mergeIntoExisting(before: ExistingRow, input: QueueItemInput, target: TargetCodec): Row {
   const codec = input.codec === "unknown" ? (before.codec as Codec) : input.codec;
   const ownedByConnection = before.connectionId !== null && input.connectionId === null;
-  const merged: QueueItemInput & { private: boolean } = {
+  const { status, statusReason } = RECOMPUTABLE_STATUSES.includes(before.status)
+    ? statusFor(codec, target)
+    : { status: before.status as QueueStatus, statusReason: null };
+  // One literal, no spreads: this runs for every file of every sync, changed or not.
+  return {
     filePath: input.filePath,
     sizeBytes: input.sizeBytes,
     codec,
@@ -251,11 +261,10 @@ function mergeIntoExisting(before: ExistingRow, input: QueueItemInput, target: T
     externalParentId: ownedByConnection ? before.externalParentId : (input.externalParentId ?? before.externalParentId),
     private: before.private,
     fileModifiedAt: input.fileModifiedAt ?? before.fileModifiedAt,
+    status,
+    statusReason,
+    estimatedSavingsBytes: estimateSavingsBytes(input.sizeBytes, codec, target),
   };
-  const status = RECOMPUTABLE_STATUSES.includes(before.status)
-    ? statusFor(codec, target)
-    : { status: before.status as QueueStatus, statusReason: null };
-  return { ...merged, ...status, estimatedSavingsBytes: estimateSavingsBytes(merged.sizeBytes, codec, target) };
 }
 
 function differs(before: ExistingRow, after: Row): boolean {
