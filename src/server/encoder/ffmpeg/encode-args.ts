@@ -9,9 +9,9 @@ import type { EncodeSourceFacts } from "./source-facts";
  * stays 10-bit; HDR10/HLG colour description and mastering-display/content-light passed on (an
  * encoder does not carry them over by itself, and a player then shows washed-out colours).
  *
- * Every video option carries the output stream specifier `:v:N` of the main video, so it cannot
- * touch a copied stream: `-vf` without one makes ffmpeg refuse ("filtering and streamcopy cannot be
- * used together") when a file also has cover art.
+ * Never throws. Every video option carries the output stream specifier `:v:N` of the main video,
+ * so it cannot touch a copied stream: `-vf` without one makes ffmpeg refuse ("filtering and
+ * streamcopy cannot be used together") when a file also has cover art.
  */
 export interface EncodeProfile {
   /** CRF for x265/SVT-AV1; CQ / global_quality for hardware encoders. */
@@ -28,18 +28,17 @@ export interface EncodeArgsInput {
   facts: EncodeSourceFacts;
 }
 
-export type OutputContainer = "matroska" | "mp4" | "mov" | "mpegts";
-
 /**
  * The muxer for the output, from what ffprobe said the source is (the output path may end in
  * ".tmp", so ffmpeg cannot guess it). ".mov" stays QuickTime; other ISO-BMFF files become MP4.
+ * Anything else keeps its own muxer (ffmpeg names demuxer and muxer alike: avi, asf, flv…); one
+ * that cannot hold the new codec makes ffmpeg fail with a reason, which is the right outcome.
  */
-export function outputContainerFor(formatName: string, sourcePath: string): OutputContainer | null {
-  const names = formatName.split(",");
+export function outputContainerFor(formatName: string, sourcePath: string): string {
+  const names = formatName.split(",").filter(Boolean);
   if (names.includes("matroska")) return "matroska";
   if (names.includes("mov") || names.includes("mp4")) return path.extname(sourcePath).toLowerCase() === ".mov" ? "mov" : "mp4";
-  if (names.includes("mpegts")) return "mpegts";
-  return null;
+  return names[0] ?? "matroska";
 }
 
 const X265_PRESETS = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"] as const;
@@ -77,7 +76,6 @@ export function buildEncodeArgs(input: EncodeArgsInput): string[] {
   const { encoder, profile, facts } = input;
   const video = facts.video;
   const container = outputContainerFor(facts.formatName, input.sourcePath);
-  if (!container) throw new Error(`Unsupported container "${facts.formatName}"`);
   const family = hardwareFamily(encoder.name);
   // `-map 0` keeps the source's order, so the main video is output video stream N too.
   const v = `:v:${video.ordinal ?? 0}`;
