@@ -50,6 +50,10 @@ interface AggregateRow {
   savings: bigint | number | null;
 }
 
+/** Queue items whose connection and scan root both allow statistics ("Show in stats"). */
+export const shownInStatsSql = Prisma.sql`("QueueItem"."connectionId" IS NULL OR "QueueItem"."connectionId" NOT IN (SELECT "id" FROM "ExternalConnection" WHERE NOT "showInStats"))
+      AND NOT EXISTS (SELECT 1 FROM "ScanRoot" AS r WHERE NOT r."showInStats" AND ${pathIsInside(Prisma.sql`r."path"`)})`;
+
 const RESOLUTION_KEYS: readonly ResolutionBucket[] = [...RESOLUTION_BUCKETS.map((bucket) => bucket.key), "unknown"];
 
 export async function statsSummary(db: Database, input: StatsSummaryInput): Promise<StatsSummary> {
@@ -57,9 +61,7 @@ export async function statsSummary(db: Database, input: StatsSummaryInput): Prom
     SELECT "codec", "source", "status", ${resolutionBucketSql()} AS "resolution", "private",
       COUNT(*) AS "count", SUM("sizeBytes") AS "bytes", SUM("estimatedSavingsBytes") AS "savings"
     FROM "QueueItem"
-    WHERE "status" <> 'removed'
-      AND ("connectionId" IS NULL OR "connectionId" NOT IN (SELECT "id" FROM "ExternalConnection" WHERE NOT "showInStats"))
-      AND NOT EXISTS (SELECT 1 FROM "ScanRoot" AS r WHERE NOT r."showInStats" AND ${pathIsInside(Prisma.sql`r."path"`)})
+    WHERE "status" <> 'removed' AND ${shownInStatsSql}
     GROUP BY 1, 2, 3, 4, 5`;
 
   const total = emptyGroup();
