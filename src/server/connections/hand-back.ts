@@ -116,7 +116,7 @@ export async function readAppFile(db: Database, file: OwnedFile, options: { sign
   }
 }
 
-function describe(file: AppFileState): string {
+function describeFile(file: AppFileState): string {
   return `${formatBytes(file.sizeBytes)} ${CODEC_LABELS[file.codec]}`;
 }
 
@@ -145,8 +145,8 @@ export async function handBackToApp(db: Database, file: OwnedFile, change: HandB
       now === null
         ? `${app} finished the rescan but no longer lists this file`
         : matches
-          ? `${app} updated: reports ${describe(now)}`
-          : `${app} finished the rescan but still reports ${describe(now)}`;
+          ? `${app} updated: reports ${describeFile(now)}`
+          : `${app} finished the rescan but still reports ${describeFile(now)}`;
     const status = matches && !notes.some((note) => note.warning) ? "confirmed" : "warning";
     const message = [headline, ...notes.map((note) => note.text)].join("; ");
     log.info({ ...logContext, newExternalId: now?.externalId ?? null, status, sizeMatches: now?.sizeBytes === change.sizeBytes, codecMatches: now?.codec === change.codec }, "hand-back done");
