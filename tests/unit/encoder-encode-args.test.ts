@@ -77,7 +77,7 @@ describe("buildEncodeArgs", () => {
     expect(valueOf(args, "-loglevel")).toBe("error");
     expect(args.at(-1)).toBe("file:/media/a b/film.mkv.tmp");
     // No unscoped video option that would also hit a copied stream.
-    expect(args.filter((arg) => /^-(crf|preset|pix_fmt|profile|vf|filter|x265-params|color_\w+|colorspace)$/.test(arg))).toEqual([]);
+    expect(args.filter((arg) => /^-(crf|preset|pix_fmt|profile|vf|filter|x265-params|color_\w+|colorspace|fps_mode|r|vsync)$/.test(arg))).toEqual([]);
   });
 
   it("10-bit HDR10 keeps main10, the colour description, master-display and max-cll", () => {
@@ -128,6 +128,7 @@ describe("buildEncodeArgs", () => {
     expect(valueOf(args, "-f")).toBe("mp4");
     expect(valueOf(args, "-movflags")).toBe("+faststart");
     expect(valueOf(args, "-tag:v:0")).toBe("hvc1");
+    expect(valueOf(args, "-fps_mode:v:0")).toBe("vfr");
   });
 
   it("MP4 with AV1 gets no HEVC tag; a .mov stays QuickTime", () => {

@@ -111,6 +111,10 @@ export function buildEncodeArgs(input: EncodeArgsInput): string[] {
       break;
   }
 
+  // Keep the source's frame timing: for MP4 ffmpeg would otherwise force constant frame rate and
+  // duplicate frames of variable-rate sources (phone and screen recordings), growing the file.
+  args.push(`-fps_mode${v}`, "vfr");
+
   // Colour description: the container and bitstream must say what the pixels mean.
   if (video.colorPrimaries) args.push(`-color_primaries${v}`, video.colorPrimaries);
   if (video.colorTransfer) args.push(`-color_trc${v}`, video.colorTransfer);
