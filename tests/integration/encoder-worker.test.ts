@@ -10,6 +10,8 @@ import { startEncoder, stopEncoder, type EncoderWorker } from "~/server/encoder/
 import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
 import { updateEncoderSettings, updateGeneralSettings } from "~/server/settings/settings-service";
 import { signedInCaller } from "../support/callers";
+import { startFakeArr, type FakeArrServer } from "../fakes/arr-fake-server";
+import { fakeMovie } from "../fakes/arr-library";
 import { makeClip } from "../support/test-clips";
 
 /**
@@ -96,7 +98,7 @@ async function pauseOnceEncoding(running: EncoderWorker, itemId: number): Promis
   throw new Error("the encode never started");
 }
 
-const leftovers = () => fs.readdirSync(library).filter((name) => name.startsWith(".optimizarr-"));
+const leftovers = () => fs.readdirSync(library, { recursive: true, encoding: "utf8" }).filter((name) => path.basename(name).startsWith(".optimizarr-"));
 
 describe("encoding a queued file", () => {
   it("replaces the original with a verified H.265 encode, keeps the original in the recycle folder, and records the result", async () => {
@@ -284,6 +286,66 @@ describe("what the worker takes, and when", () => {
 
     expect(await db.queueItem.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "queued", leaseOwner: null });
     expect(sha256(filePath)).toBe(originalHash);
+    expect(leftovers()).toEqual([]);
+  });
+});
+
+describe("a connection's file", () => {
+  const KEY = "encKEYencKEYencKEYencKEYencKEY00";
+  const servers: FakeArrServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.stop()));
+  });
+
+  /** A Radarr whose movie 5 is the clip in the library (file id 50, its real size), and the synced queue item. */
+  async function radarrMovie() {
+    const filePath = path.join(library, "Movie (2020)", "Movie (2020).mkv");
+    fs.mkdirSync(path.dirname(filePath));
+    fs.copyFileSync(makeClip({ subtitles: true }), filePath);
+    const movie = (size: number, codec: string) => fakeMovie(5, { id: 50, path: "/movies/Movie (2020)/Movie (2020).mkv", size, mediaInfo: { videoCodec: codec } });
+    const radarr = await startFakeArr({ app: "radarr", apiKey: KEY, library: { movies: [movie(fs.statSync(filePath).size, "x264")] } });
+    servers.push(radarr);
+    const { connection } = await api.connections.create({ name: "Radarr", appType: "radarr", baseUrl: radarr.url, apiKey: KEY, pathMappings: [{ remote: "/movies", local: library }] });
+    await api.connections.sync({ id: connection.id });
+    for (let waited = 0; (await db.queueItem.count({ where: { connectionId: connection.id } })) === 0 && waited < 100; waited += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    const item = await db.queueItem.findFirstOrThrow({ where: { connectionId: connection.id } });
+    expect(item).toMatchObject({ filePath, externalId: "movieFile:50", externalParentId: "movie:5", status: "queued" });
+    return { radarr, filePath, item, movie };
+  }
+
+  it("after replacing it, asks Radarr to rescan the movie and records that Radarr now reports the new file", async () => {
+    const { radarr, filePath, item, movie } = await radarrMovie();
+    // The rescan finds what is on disk now.
+    radarr.setBehaviour({ commands: { runningReads: 1, onComplete: () => radarr.setLibrary({ movies: [movie(fs.statSync(filePath).size, "x265")] }) } });
+
+    await runUntilIdle();
+
+    expect(await db.queueItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ status: "done", codec: "h265" });
+    const job = await db.encodeJob.findFirstOrThrow({ where: { queueItemId: item.id } });
+    expect(job).toMatchObject({ status: "done", handBackStatus: "confirmed" });
+    expect(job.handBackMessage).toMatch(/^Radarr updated: reports .* H\.265/);
+    const posts = radarr.requests.filter((request) => request.method === "POST" && request.url === "/api/v3/command");
+    expect(posts.map((request) => JSON.parse(request.body) as unknown)).toEqual([{ name: "RescanMovie", movieId: 5 }]);
+    // The race guard asked Radarr about this file id before the swap.
+    expect(radarr.requests.some((request) => request.url === "/api/v3/moviefile/50")).toBe(true);
+  });
+
+  it("discards the result when Radarr upgraded the file during the encode, and leaves the new download alone", async () => {
+    const { radarr, filePath, item, movie } = await radarrMovie();
+    const running = startWorker();
+    void running.tick();
+    await pauseOnceEncoding(running, item.id);
+    // Radarr imported an upgrade under the same file id: it now reports another size.
+    radarr.setLibrary({ movies: [movie(123_456_789, "x264")] });
+    const before = sha256(filePath);
+    running.setItemPaused(item.id, false);
+    await running.idle();
+
+    const after = await db.queueItem.findUniqueOrThrow({ where: { id: item.id } });
+    expect(after.status).toBe("skipped");
+    expect(after.statusReason).toMatch(/Radarr replaced or removed the file while it was being encoded/);
+    expect(sha256(filePath)).toBe(before);
+    expect(radarr.requests.some((request) => request.method === "POST")).toBe(false);
     expect(leftovers()).toEqual([]);
   });
 });
