@@ -9,6 +9,7 @@ import { createAdminAccount } from "~/server/auth/admin-account";
 import { backupsDirectory, databaseFilePath } from "~/server/backup/backup-files";
 import { createBackup } from "~/server/backup/backup-service";
 import { openApiKey } from "~/server/connections/api-key";
+import { nextScheduledSyncAt, startConnectionScheduler, stopConnectionScheduler } from "~/server/connections/scheduler";
 import { openSecret, sealSecret } from "~/server/crypto/secret-box";
 import { db } from "~/server/db";
 import { getSecretKey } from "~/server/secrets";
@@ -64,7 +65,7 @@ beforeAll(async () => {
   recordAppliedMigrations(databasePath);
   await createAdminAccount(db, OWNER);
   await db.externalConnection.create({
-    data: { name: "Sonarr", appType: "sonarr", baseUrl: "http://127.0.0.1:9", apiKeyEncrypted: sealSecret(SONARR_KEY, OLD_KEY), apiKeyLast4: "cdef" },
+    data: { name: "Sonarr", appType: "sonarr", baseUrl: "http://127.0.0.1:9", apiKeyEncrypted: sealSecret(SONARR_KEY, OLD_KEY), apiKeyLast4: "cdef", syncIntervalMinutes: 60 },
   });
   await db.externalConnection.create({ data: { name: "Stash", appType: "stash", baseUrl: "http://127.0.0.1:9", apiKeyEncrypted: "", apiKeyLast4: "" } });
   const backup = await createBackup("manual");
@@ -111,6 +112,8 @@ describe("restore from the first-run page", () => {
   it("restores the backup live with the old secret key: the restored admin signs in, connection keys open, then it is refused", async () => {
     expect(await signIn(OWNER.username, OWNER.password)).toBeNull();
     const instanceKey = await getInstanceApiKey(db);
+    // The fresh install's scheduler started with nothing to schedule.
+    await startConnectionScheduler(db, { startupDelayMs: 3_600_000 });
 
     const answer = await restore(form({ archive, secretKey: OLD_KEY }));
 
@@ -121,6 +124,9 @@ describe("restore from the first-run page", () => {
     expect(await signIn(OWNER.username, OWNER.password)).toMatch(/^authjs\.session-token=/);
     const sonarr = await db.externalConnection.findFirstOrThrow({ where: { name: "Sonarr" } });
     expect(openApiKey(sonarr)).toEqual({ ok: true, apiKey: SONARR_KEY });
+    // Its scheduled sync runs without a restart.
+    expect(nextScheduledSyncAt(sonarr.id)).toBeInstanceOf(Date);
+    stopConnectionScheduler();
     expect((await signedInCaller().connections.list()).map((connection) => connection.name).sort()).toEqual(["Sonarr", "Stash"]);
     // The old key is not kept anywhere: this install's own key seals the restored keys.
     expect(fs.readFileSync(path.join(path.dirname(databasePath), "secret.key"), "utf8").trim()).toBe(getSecretKey());

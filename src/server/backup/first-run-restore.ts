@@ -7,10 +7,13 @@ import { needsSetup } from "~/server/auth/admin-account";
 import { isSealedWith, isStrongSecretKey, openSecret, sealSecret } from "~/server/crypto/secret-box";
 import type { Database } from "~/server/db";
 import { createLogger, registerSecret } from "~/server/logger";
+import { rescheduleConnection } from "~/server/connections/scheduler";
 import { reloadPrivatePaths } from "~/server/privacy/load-private-paths";
+import { rescheduleScanRoot } from "~/server/scan/scan-schedule";
 import { getSecretKey } from "~/server/secrets";
 import { getInstanceApiKey, isApiKeyFromEnvironment } from "~/server/settings/settings-service";
 import { BackupError } from "./backup-errors";
+import { rescheduleBackups } from "./backup-schedule";
 import { databaseFilePath, pendingRestoreManifestPath, pendingRestorePath } from "./backup-files";
 import { knownMigrations } from "./known-migrations";
 import { stageRestore } from "./restore";
@@ -93,7 +96,7 @@ async function restore(db: Database, archivePath: string, options: { secretKey?:
     if (live) {
       await keepInstanceApiKey(db, staged.pendingDatabase);
       await copyIntoLiveDatabase(staged.pendingDatabase, databasePath);
-      await reloadPrivatePaths(db);
+      await adoptRestoredState(db);
     } else {
       fs.renameSync(staged.pendingManifest, pendingRestoreManifestPath());
       fs.renameSync(staged.pendingDatabase, pendingRestorePath());
@@ -105,6 +108,17 @@ async function restore(db: Database, archivePath: string, options: { secretKey?:
     fs.rmSync(staged.pendingDatabase, { force: true });
     fs.rmSync(staged.pendingManifest, { force: true });
   }
+}
+
+/**
+ * What the running server read from the database at startup, read again: private folders (the
+ * logger and every output hide them), and the timers of scheduled syncs, rescans and backups.
+ */
+async function adoptRestoredState(db: Database): Promise<void> {
+  await reloadPrivatePaths(db);
+  for (const { id } of await db.externalConnection.findMany({ select: { id: true } })) await rescheduleConnection(id);
+  for (const { id } of await db.scanRoot.findMany({ select: { id: true } })) await rescheduleScanRoot(id);
+  await rescheduleBackups();
 }
 
 function sameMigrations(applied: readonly string[], known: readonly string[]): boolean {
