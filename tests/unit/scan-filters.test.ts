@@ -22,6 +22,10 @@ describe("isVideoFileName", () => {
   it("rejects macOS AppleDouble companions that carry a video extension", () => {
     expect(isVideoFileName("._Movie.mkv")).toBe(false);
   });
+
+  it("rejects the encoder's temporary output beside an original (a scan mid-encode must not queue it)", () => {
+    expect(isVideoFileName(".optimizarr-12.partial.mkv")).toBe(false);
+  });
 });
 
 describe("isIgnoredDirectoryName", () => {

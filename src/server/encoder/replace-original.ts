@@ -4,6 +4,7 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import { syncDirectory } from "~/server/backup/sync-directory";
 import { errorCodeOf } from "~/server/error-code";
+import { ENCODER_TEMPORARY_PREFIX } from "~/server/scan/scan-filters";
 
 /**
  * The only code that touches an original. The encode was written to a temporary file beside it
@@ -32,7 +33,7 @@ export function targetPathFor(sourcePath: string): string {
  * and the name says nothing about a private file), keeping the extension so the muxer is known.
  */
 export function temporaryPathFor(sourcePath: string, jobId: number): string {
-  return path.join(path.dirname(sourcePath), `.optimizarr-${jobId}.partial${outputExtension(sourcePath)}`);
+  return path.join(path.dirname(sourcePath), `${ENCODER_TEMPORARY_PREFIX}${jobId}.partial${outputExtension(sourcePath)}`);
 }
 
 /** What the race guard compares: a file changed by anyone else between the probe and the swap has a new size or mtime. */

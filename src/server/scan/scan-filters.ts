@@ -14,9 +14,12 @@ export function videoExtensionOf(fileName: string): string | null {
   return VIDEO_EXTENSIONS.has(extension) ? extension : null;
 }
 
+/** The encoder's temporary outputs beside an original (src/server/encoder/replace-original.ts): never a library file. */
+export const ENCODER_TEMPORARY_PREFIX = ".optimizarr-";
+
 export function isVideoFileName(fileName: string): boolean {
   // macOS AppleDouble companions ("._Movie.mkv") carry a video extension but hold only metadata.
-  if (fileName.startsWith("._")) return false;
+  if (fileName.startsWith("._") || fileName.startsWith(ENCODER_TEMPORARY_PREFIX)) return false;
   return videoExtensionOf(fileName) !== null;
 }
 
