@@ -136,4 +136,15 @@ describe("restore from the first-run page", () => {
 
     expect(await restore(form({ archive, secretKey: OLD_KEY }))).toMatchObject({ status: 409, json: { error: { kind: "already_set_up" } } });
   });
+
+  it("without the old secret key: restores, and the connection asks for its API key again", async () => {
+    await db.user.deleteMany();
+
+    const answer = await restore(form({ archive }));
+
+    expect(answer).toMatchObject({ status: 200, json: { live: true, connections: { total: 2, keysKept: 0, keysToReenter: 1 } } });
+    const sonarr = await db.externalConnection.findFirstOrThrow({ where: { name: "Sonarr" } });
+    expect(openApiKey(sonarr)).toMatchObject({ ok: false, error: { needsApiKey: true } });
+    expect(await signIn(OWNER.username, OWNER.password)).toMatch(/^authjs\.session-token=/);
+  });
 });
