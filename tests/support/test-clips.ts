@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,8 +7,9 @@ import path from "node:path";
 /**
  * Tiny generated clips (ffmpeg's lavfi test sources, no files checked in) for encoder tests:
  * 8-bit H.264 or HEVC, a 10-bit HDR10-tagged HEVC with mastering-display and content-light
- * metadata, with or without audio and subtitles, in MKV or MP4. Each distinct clip is made once per
- * process into a private temp dir; tests that change a clip must copy it first. Without ffmpeg
+ * metadata, with or without audio and subtitles, in MKV or MP4. Each distinct clip is made once
+ * into a cache in the OS temp dir (kept across runs, like video-fixtures.ts) and remembered per
+ * process; tests that change a clip must copy it first. Without ffmpeg
  * this throws: encoder tests must fail, not skip (CI installs it with scripts/install-system-deps.sh).
  */
 export interface ClipOptions {
@@ -35,18 +37,10 @@ export const HDR10_MASTER_DISPLAY = "G(13250,34500)B(7500,3000)R(34000,16000)WP(
 export const HDR10_MAX_CLL = "1000,400";
 
 const FFMPEG = process.env.FFMPEG_PATH || "ffmpeg";
-let directory: string | undefined;
+/** Bump the version when the generated clips change. */
+const CACHE_DIR = path.join(os.tmpdir(), "optimizarr-test-clips-v1");
 let encoders: Set<string> | undefined;
 const made = new Map<string, string>();
-
-function clipDirectory(): string {
-  if (!directory) {
-    const created = fs.mkdtempSync(path.join(os.tmpdir(), "optimizarr-clips-"));
-    directory = created;
-    process.once("exit", () => fs.rmSync(created, { recursive: true, force: true }));
-  }
-  return directory;
-}
 
 function availableEncoders(): Set<string> {
   if (!encoders) {
@@ -91,18 +85,27 @@ export function makeClip(options: ClipOptions = {}): string {
   const existing = made.get(key);
   if (existing) return existing;
 
-  const dir = clipDirectory();
-  const name = `clip-${made.size}-${clip.codec}${clip.tenBitHdr10 ? "-hdr10" : ""}.${clip.container}`;
-  const target = path.join(dir, name);
+  fs.mkdirSync(CACHE_DIR, { recursive: true });
+  const hash = crypto.createHash("sha256").update(key).digest("hex").slice(0, 16);
+  const target = path.join(CACHE_DIR, `clip-${clip.codec}${clip.tenBitHdr10 ? "-hdr10" : ""}-${hash}.${clip.container}`);
+  if (fs.existsSync(target)) {
+    made.set(key, target);
+    return target;
+  }
+  // Parallel test files may generate the same clip: write under a unique name, then rename atomically.
+  const unique = `${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
+  const temporary = path.join(CACHE_DIR, `partial-${unique}.${clip.container}`);
   const inputs = ["-f", "lavfi", "-i", `testsrc2=size=${clip.width}x${clip.height}:rate=24:duration=${clip.seconds}`];
   const maps = ["-map", "0:v"];
+  const cleanup: string[] = [];
   let next = 1;
   if (clip.audio) {
     inputs.push("-f", "lavfi", "-i", `sine=frequency=440:duration=${clip.seconds}`);
     maps.push("-map", `${next++}:a`);
   }
   if (clip.subtitles) {
-    const srt = path.join(dir, `subtitles-${made.size}.srt`);
+    const srt = path.join(CACHE_DIR, `subtitles-${unique}.srt`);
+    cleanup.push(srt);
     fs.writeFileSync(srt, `1\n00:00:00,000 --> 00:00:01,000\nHello\n\n2\n00:00:01,000 --> 00:00:${String(Math.max(2, Math.floor(clip.seconds))).padStart(2, "0")},000\nWorld\n`);
     inputs.push("-i", srt);
     maps.push("-map", `${next++}:s`);
@@ -120,10 +123,15 @@ export function makeClip(options: ClipOptions = {}): string {
     ...(clip.subtitles ? ["-c:s", clip.container === "mp4" ? "mov_text" : "srt"] : []),
     ...coverArgs,
   ];
-  execFileSync(FFMPEG, ["-hide_banner", "-v", "error", "-nostdin", "-y", ...inputs, ...maps, ...codecArgs, "-t", String(clip.seconds), "-threads", "1", target], {
-    stdio: ["ignore", "ignore", "pipe"],
-    timeout: 60_000,
-  });
+  try {
+    execFileSync(FFMPEG, ["-hide_banner", "-v", "error", "-nostdin", "-y", ...inputs, ...maps, ...codecArgs, "-t", String(clip.seconds), "-threads", "1", temporary], {
+      stdio: ["ignore", "ignore", "pipe"],
+      timeout: 60_000,
+    });
+    fs.renameSync(temporary, target);
+  } finally {
+    for (const file of [...cleanup, temporary]) fs.rmSync(file, { force: true });
+  }
   made.set(key, target);
   return target;
 }
