@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
 import { signOut } from "next-auth/react";
-import { ActivityIcon, ArchiveIcon, BarChart3Icon, FolderIcon, ListVideoIcon, LogOutIcon, MenuIcon, PlugIcon, ScrollTextIcon, SettingsIcon } from "lucide-react";
+import { ActivityIcon, ArchiveIcon, BarChart3Icon, FilmIcon, FolderIcon, ListVideoIcon, LogOutIcon, MenuIcon, PlugIcon, ScrollTextIcon, SettingsIcon } from "lucide-react";
 import { cn } from "~/lib/utils";
 
 const NAV = [
@@ -13,6 +13,7 @@ const NAV = [
     section: "Settings",
     items: [
       { href: "/settings/general", label: "General", icon: SettingsIcon },
+      { href: "/settings/encoding", label: "Encoding", icon: FilmIcon },
       { href: "/settings/scan-roots", label: "Scan Roots", icon: FolderIcon },
       { href: "/settings/connections", label: "Connections", icon: PlugIcon },
     ],

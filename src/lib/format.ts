@@ -51,3 +51,22 @@ export function formatRelative(date: Date | null | undefined, now: Date = new Da
   const amount = minutes < 60 ? `${minutes} min` : hours < 24 ? `${hours} h` : `${Math.round(hours / 24)} d`;
   return signed >= 0 ? `${amount} ago` : `in ${amount}`;
 }
+
+/** An encode's time left or taken, coarse enough to read at a glance: "45 s", "3 min", "1 h 20 min". */
+export function formatEta(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return "—";
+  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+}
+
+/** "4.2 GB → 1.9 GB (−55%)": an encode's result, the change rounded to whole percent. */
+export function formatSizeChange(before: bigint | number, after: bigint | number): string {
+  const from = Number(before);
+  const to = Number(after);
+  const change = from > 0 ? Math.round(((to - from) / from) * 100) : 0;
+  const sign = change < 0 ? "−" : change > 0 ? "+" : "±";
+  return `${formatBytes(before)} → ${formatBytes(after)} (${sign}${Math.abs(change)}%)`;
+}

@@ -10,6 +10,7 @@ export function ConfirmDialog({
   title,
   description,
   confirmLabel = "Delete",
+  cancelLabel = "Cancel",
   onConfirm,
   children,
 }: {
@@ -17,6 +18,8 @@ export function ConfirmDialog({
   title: string;
   description: string;
   confirmLabel?: string;
+  /** The button that backs out; rename it when "Cancel" would read as the action itself. */
+  cancelLabel?: string;
   onConfirm: () => Promise<unknown> | void;
   children?: React.ReactNode;
 }) {
@@ -30,7 +33,7 @@ export function ConfirmDialog({
           {children}
           <div className="mt-6 flex justify-end gap-2">
             <Button variant="secondary" onClick={() => setOpen(false)} disabled={busy}>
-              Cancel
+              {cancelLabel}
             </Button>
             <Button
               variant="danger"

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { toast } from "sonner";
-import { ArrowUpDownIcon, RotateCcwIcon, SkipForwardIcon, Trash2Icon, XIcon } from "lucide-react";
+import { ArrowUpDownIcon, RotateCcwIcon, SkipForwardIcon, SquareIcon, Trash2Icon, XIcon } from "lucide-react";
 import { Button } from "~/components/ui/button";
 import { ConfirmDialog } from "~/components/ui/confirm-dialog";
 import { Dialog, DialogContent } from "~/components/ui/dialog";
@@ -13,27 +13,39 @@ import { QUEUE_BULK_MAX_IDS, QUEUE_PRIORITY_MAX, QUEUE_PRIORITY_MIN } from "~/li
 import { errorMessageOf } from "~/lib/trpc-error";
 import { api } from "~/trpc/react";
 
-type Action = "remove" | "skip" | "requeue" | "setPriority";
+type Action = "remove" | "skip" | "requeue" | "setPriority" | "cancel";
 
 const items = (count: number) => `${formatNumber(count)} ${count === 1 ? "item" : "items"}`;
 
 /** Actions on the selected rows; shown while anything is selected. */
-export function QueueBulkBar({ selectedIds, onDone, onClear }: { selectedIds: number[]; onDone: () => void; onClear: () => void }) {
+export function QueueBulkBar({
+  selectedIds,
+  encodingIds,
+  onDone,
+  onClear,
+}: {
+  selectedIds: number[];
+  /** The selected items being encoded now: "Cancel encode" acts on these only. */
+  encodingIds: number[];
+  onDone: () => void;
+  onClear: () => void;
+}) {
   const utils = api.useUtils();
   const remove = api.queue.remove.useMutation();
   const skip = api.queue.skip.useMutation();
   const requeue = api.queue.requeue.useMutation();
   const setPriority = api.queue.setPriority.useMutation();
+  const cancel = api.queue.cancel.useMutation();
   const [busy, setBusy] = useState<Action | null>(null);
   const [priorityOpen, setPriorityOpen] = useState(false);
 
   /** Runs in slices of the server's per-call maximum, so "select all loaded" works at any size. */
-  async function run(action: Action, call: (ids: number[]) => Promise<{ count: number }>, describe: (changed: number, asked: number) => string) {
+  async function run(action: Action, call: (ids: number[]) => Promise<{ count: number }>, describe: (changed: number, asked: number) => string, ids: number[] = selectedIds) {
     setBusy(action);
     let changed = 0;
     try {
-      for (let start = 0; start < selectedIds.length; start += QUEUE_BULK_MAX_IDS) changed += (await call(selectedIds.slice(start, start + QUEUE_BULK_MAX_IDS))).count;
-      toast.success(describe(changed, selectedIds.length));
+      for (let start = 0; start < ids.length; start += QUEUE_BULK_MAX_IDS) changed += (await call(ids.slice(start, start + QUEUE_BULK_MAX_IDS))).count;
+      toast.success(describe(changed, ids.length));
       onDone();
       return true;
     } catch (error) {
@@ -42,7 +54,7 @@ export function QueueBulkBar({ selectedIds, onDone, onClear }: { selectedIds: nu
     } finally {
       setBusy(null);
       // Even a partly applied action changed rows: refresh what is shown either way.
-      await Promise.all([utils.queue.invalidate(), utils.stats.invalidate()]);
+      await Promise.all([utils.queue.invalidate(), utils.stats.invalidate(), action === "cancel" ? utils.encoder.status.invalidate() : null]);
     }
   }
 
@@ -70,6 +82,27 @@ export function QueueBulkBar({ selectedIds, onDone, onClear }: { selectedIds: nu
       <Button size="sm" disabled={busy !== null} onClick={() => setPriorityOpen(true)}>
         {busy === "setPriority" ? <Spinner /> : <ArrowUpDownIcon />} Set priority
       </Button>
+      {encodingIds.length > 0 ? (
+        <ConfirmDialog
+          trigger={
+            <Button size="sm" disabled={busy !== null}>
+              {busy === "cancel" ? <Spinner /> : <SquareIcon />} Cancel encode
+            </Button>
+          }
+          title={encodingIds.length === 1 ? "Cancel the running encode?" : `Cancel ${formatNumber(encodingIds.length)} running encodes?`}
+          description="ffmpeg stops and its unfinished file is deleted. The originals stay untouched. The items are marked skipped; Re-queue brings them back."
+          confirmLabel="Cancel encode"
+          cancelLabel="Keep encoding"
+          onConfirm={() =>
+            run(
+              "cancel",
+              (ids) => cancel.mutateAsync({ ids }),
+              (changed, asked) => `Cancelled ${changed === 1 ? "1 encode" : `${formatNumber(changed)} encodes`}.${unchanged(changed, asked, "already finished")}`,
+              encodingIds,
+            )
+          }
+        />
+      ) : null}
       <ConfirmDialog
         trigger={
           <Button size="sm" variant="danger" disabled={busy !== null}>

@@ -1,9 +1,13 @@
 "use client";
 
-import { memo, useEffect, useRef } from "react";
-import { LockIcon } from "lucide-react";
+import { memo, useEffect, useRef, useState } from "react";
+import { HistoryIcon, LockIcon } from "lucide-react";
+import { Button } from "~/components/ui/button";
 import { formatBitrate, formatBytes, formatResolution } from "~/lib/format";
 import type { RouterOutputs } from "~/trpc/react";
+import { EncodeHistoryDialog } from "./encode-history-dialog";
+import { InlineEncodeProgress, type ActiveEncode } from "./encode-progress";
+import { DoneResult } from "./encode-result";
 import { CodecBadge, StatusBadge } from "./queue-badges";
 import { RESOLUTION_SHORT, SOURCE_LABELS } from "./queue-labels";
 
@@ -15,11 +19,14 @@ export type QueueItem = RouterOutputs["queue"]["list"]["items"][number];
  */
 export function QueueTable({
   items,
+  active,
   selected,
   onToggle,
   onToggleAll,
 }: {
   items: QueueItem[];
+  /** Running encodes by item id (encoder.status), for inline progress. */
+  active: ReadonlyMap<number, ActiveEncode>;
   selected: ReadonlySet<number>;
   onToggle: (id: number) => void;
   onToggleAll: (select: boolean) => void;
@@ -43,11 +50,14 @@ export function QueueTable({
             <th scope="col" className="w-24 px-3 py-2 font-medium">Status</th>
             <th scope="col" className="hidden w-16 px-3 py-2 text-right font-medium xl:table-cell">Prio.</th>
             <th scope="col" className="hidden w-28 px-3 py-2 text-right font-medium md:table-cell">Est. savings</th>
+            <th scope="col" className="w-12 px-2 py-2">
+              <span className="sr-only">Encode attempts</span>
+            </th>
           </tr>
         </thead>
         <tbody>
           {items.map((item) => (
-            <QueueRow key={item.id} item={item} checked={selected.has(item.id)} onToggle={onToggle} />
+            <QueueRow key={item.id} item={item} encode={active.get(item.id)} checked={selected.has(item.id)} onToggle={onToggle} />
           ))}
         </tbody>
       </table>
@@ -56,7 +66,9 @@ export function QueueTable({
 }
 
 // Memoised: selecting one row re-renders that row, not every loaded row.
-const QueueRow = memo(function QueueRow({ item, checked, onToggle }: { item: QueueItem; checked: boolean; onToggle: (id: number) => void }) {
+const QueueRow = memo(function QueueRow({ item, encode, checked, onToggle }: { item: QueueItem; encode: ActiveEncode | undefined; checked: boolean; onToggle: (id: number) => void }) {
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const name = fileNameOf(item.filePath);
   return (
     <tr className="border-b border-border/60 last:border-0 hover:bg-surface-raised/60 aria-selected:bg-primary/10" aria-selected={checked}>
       <td className="px-3 py-2">
@@ -71,6 +83,10 @@ const QueueRow = memo(function QueueRow({ item, checked, onToggle }: { item: Que
         ) : (
           <PathCell path={item.filePath} />
         )}
+        {item.status === "encoding" && encode ? <InlineEncodeProgress encode={encode} /> : null}
+        {item.status === "done" && item.sizeBeforeBytes !== null && item.sizeAfterBytes !== null ? (
+          <DoneResult before={item.sizeBeforeBytes} after={item.sizeAfterBytes} job={item.lastEncode} source={item.source} />
+        ) : null}
       </td>
       <td className="px-3 py-2">
         <CodecBadge codec={item.codec} raw={item.codecRaw} />
@@ -89,9 +105,23 @@ const QueueRow = memo(function QueueRow({ item, checked, onToggle }: { item: Que
       </td>
       <td className="hidden px-3 py-2 text-right tabular-nums text-muted xl:table-cell">{item.priority === 0 ? "—" : item.priority}</td>
       <td className="hidden px-3 py-2 text-right tabular-nums md:table-cell">{item.estimatedSavingsBytes > 0n && item.status !== "removed" ? formatBytes(item.estimatedSavingsBytes) : "—"}</td>
+      <td className="px-2 py-2 text-right">
+        {item.lastEncode ? (
+          <>
+            <Button size="icon" variant="ghost" onClick={() => setHistoryOpen(true)} aria-label={`Encode attempts for ${name}`} title="Encode attempts">
+              <HistoryIcon />
+            </Button>
+            {historyOpen ? <EncodeHistoryDialog itemId={item.id} name={name} source={item.source} open={historyOpen} onOpenChange={setHistoryOpen} /> : null}
+          </>
+        ) : null}
+      </td>
     </tr>
   );
 });
+
+function fileNameOf(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1) || path;
+}
 
 /** File name first (what users scan for), its folder beneath; both cut with an ellipsis, the full path in the tooltip. */
 function PathCell({ path }: { path: string }) {

@@ -10,12 +10,16 @@ import { formatNumber } from "~/lib/format";
 import { errorMessageOf } from "~/lib/trpc-error";
 import { api } from "~/trpc/react";
 import { ClearRemoved } from "./clear-removed";
+import type { ActiveEncode } from "./encode-progress";
+import { EncoderPanel } from "./encoder-panel";
 import { QueueBulkBar } from "./queue-bulk-bar";
 import { QueueFilterBar } from "./queue-filter-bar";
 import { filtersFromSearchParams, hasActiveFilters, listInputOf, searchParamsFromFilters, type QueueFilters } from "./queue-filters-state";
 import { QueueTable } from "./queue-table";
 
 const NO_SELECTION: ReadonlySet<number> = new Set();
+const STATUS_POLL_MS = 2_000;
+const HAND_BACK_POLL_MS = 5_000;
 
 export function QueueView() {
   const searchParams = useSearchParams();
@@ -44,8 +48,15 @@ export function QueueView() {
     getNextPageParam: (page) => page.nextCursor,
     // Keep showing the old rows while a new filter loads, instead of flashing a spinner.
     placeholderData: keepPreviousData,
+    // A finished encode tells its app afterwards (with retries): follow it until the badge settles.
+    refetchInterval: (query) => (query.state.data?.pages.some((page) => page.items.some((item) => item.lastEncode?.handBackStatus === "pending")) ? HAND_BACK_POLL_MS : false),
   });
   const items = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
+
+  // Live progress: polled only while the page is visible (react-query skips background tabs).
+  const encoder = api.encoder.status.useQuery(undefined, { refetchInterval: STATUS_POLL_MS });
+  const active = useMemo(() => new Map<number, ActiveEncode>((encoder.data?.active ?? []).map((encode) => [encode.itemId, encode])), [encoder.data]);
+  useRefreshWhenEncodesChange(encoder.data?.active);
 
   // A selection belongs to the view it was made in; changing filters starts afresh.
   const [selection, setSelection] = useState<{ viewKey: string; ids: ReadonlySet<number> }>({ viewKey, ids: NO_SELECTION });
@@ -74,6 +85,7 @@ export function QueueView() {
             : "Files that are bigger than they need to be, waiting to be re-encoded."
         }
       />
+      <EncoderPanel status={encoder.data} queued={counts.data?.queued} />
       <QueueFilterBar filters={filters} counts={counts.data} onChange={setFilters} />
       {filters.status === "removed" && counts.data && counts.data.removed > 0 ? <ClearRemoved count={counts.data.removed} /> : null}
       <div className="mt-4" aria-busy={list.isFetching}>
@@ -96,7 +108,7 @@ export function QueueView() {
         ) : (
           <>
             <div className={list.isPlaceholderData ? "opacity-60 transition-opacity" : undefined}>
-              <QueueTable items={items} selected={selected} onToggle={toggle} onToggleAll={toggleAll} />
+              <QueueTable items={items} active={active} selected={selected} onToggle={toggle} onToggleAll={toggleAll} />
             </div>
             {list.isError ? <ErrorState message={errorMessageOf(list.error)} onRetry={() => void list.fetchNextPage()} /> : null}
             <LoadMore
@@ -110,9 +122,32 @@ export function QueueView() {
           </>
         )}
       </div>
-      {selected.size > 0 ? <QueueBulkBar selectedIds={[...selected]} onDone={clearSelection} onClear={clearSelection} /> : null}
+      {selected.size > 0 ? (
+        <QueueBulkBar
+          selectedIds={[...selected]}
+          encodingIds={items.filter((item) => selected.has(item.id) && item.status === "encoding").map((item) => item.id)}
+          onDone={clearSelection}
+          onClear={clearSelection}
+        />
+      ) : null}
     </>
   );
+}
+
+/**
+ * An encode that starts or ends changes its row (status, sizes, hand-back) and the counts: refetch
+ * them when the set of running items changes, not on every progress poll.
+ */
+function useRefreshWhenEncodesChange(active: readonly ActiveEncode[] | undefined) {
+  const utils = api.useUtils();
+  const key = active?.map((encode) => encode.itemId).sort((a, b) => a - b).join(",");
+  const seen = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (key === undefined) return;
+    const previous = seen.current;
+    seen.current = key;
+    if (previous !== undefined && previous !== key) void Promise.all([utils.queue.invalidate(), utils.stats.invalidate()]);
+  }, [key, utils]);
 }
 
 /** "Load more" button, pressed automatically when it scrolls into view (infinite scroll). */

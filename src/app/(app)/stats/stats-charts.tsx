@@ -29,24 +29,40 @@ function formatMetric(metric: ChartMetric, value: number): string {
   return metric === "bytes" ? formatBytes(value) : formatNumber(value);
 }
 
-function tooltipFormatter(metric: ChartMetric) {
+function tooltipFormatter(metric: ChartMetric, valueLabel?: string) {
   return (value: unknown, _name: unknown, entry: { payload?: ChartDatum }) => {
     const datum = entry.payload;
     if (!datum) return [String(value), ""];
     const detail = metric === "bytes" ? `${formatNumber(datum.count)} files` : formatBytes(datum.bytes);
-    return [`${formatMetric(metric, Number(value))} (${detail})`, metric === "bytes" ? "Size" : "Files"];
+    return [`${formatMetric(metric, Number(value))} (${detail})`, valueLabel ?? (metric === "bytes" ? "Size" : "Files")];
   };
 }
 
-export function MetricBarChart({ data, metric, label }: { data: ChartDatum[]; metric: ChartMetric; label: string }) {
+/**
+ * `tickInterval` thins the x-axis labels (a 30-day chart cannot label every bar; "preserveStartEnd"
+ * lets recharts choose), `valueLabel` names the value in the tooltip ("Saved" rather than "Size").
+ */
+export function MetricBarChart({
+  data,
+  metric,
+  label,
+  tickInterval = 0,
+  valueLabel,
+}: {
+  data: ChartDatum[];
+  metric: ChartMetric;
+  label: string;
+  tickInterval?: number | "preserveStartEnd";
+  valueLabel?: string;
+}) {
   return (
     <div role="img" aria-label={`${label}: ${data.map((datum) => `${datum.label} ${formatMetric(metric, datum[metric])}`).join(", ")}`}>
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--color-border)" vertical={false} />
-          <XAxis dataKey="label" tick={{ fill: "var(--color-muted)", fontSize: 12 }} stroke="var(--color-border)" interval={0} />
+          <XAxis dataKey="label" tick={{ fill: "var(--color-muted)", fontSize: 12 }} stroke="var(--color-border)" interval={tickInterval} />
           <YAxis tickFormatter={(value: number) => formatMetric(metric, value)} tick={{ fill: "var(--color-muted)", fontSize: 12 }} stroke="var(--color-border)" width={72} />
-          <Tooltip cursor={{ fill: "var(--color-surface-raised)", opacity: 0.5 }} formatter={tooltipFormatter(metric)} {...tooltipStyle} />
+          <Tooltip cursor={{ fill: "var(--color-surface-raised)", opacity: 0.5 }} formatter={tooltipFormatter(metric, valueLabel)} {...tooltipStyle} />
           <Bar dataKey={metric} radius={[4, 4, 0, 0]} isAnimationActive={false}>
             {data.map((datum, index) => (
               <Cell key={datum.label} fill={datum.color ?? PALETTE[index % PALETTE.length]} />

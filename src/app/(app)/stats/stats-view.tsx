@@ -12,6 +12,7 @@ import { CODEC_LABELS, type QueueStatus } from "~/lib/queue-enums";
 import { errorMessageOf } from "~/lib/trpc-error";
 import { api, type RouterOutputs } from "~/trpc/react";
 import { CODEC_SHORT, RESOLUTION_LABELS, SOURCE_LABELS, STATUS_LABELS } from "../queue/queue-labels";
+import { SavingsSection } from "./savings-section";
 import { MetricBarChart, MetricPieChart, type ChartDatum, type ChartMetric } from "./stats-charts";
 
 type Summary = RouterOutputs["stats"]["summary"];
@@ -51,7 +52,7 @@ export function StatsView() {
 
   return (
     <>
-      <PageHeader title="Statistics" description="What the queue holds, by codec, resolution and source, and what re-encoding it would save." actions={controls} />
+      <PageHeader title="Statistics" description="Space saved by encoding so far, what the queue holds by codec, resolution and source, and what re-encoding it would save." actions={controls} />
       {summary.isPending ? (
         <LoadingState label="Loading statistics…" />
       ) : summary.isError ? (
@@ -67,7 +68,15 @@ export function StatsView() {
           )}
         </EmptyState>
       ) : (
-        <StatsContent summary={summary.data} metric={metric} />
+        <div className="flex flex-col gap-8">
+          <SavingsSection includePrivate={includePrivate} metric={metric} />
+          <section aria-labelledby="queue-contents" className="flex flex-col gap-4">
+            <h2 id="queue-contents" className="text-lg font-semibold">
+              What the queue holds
+            </h2>
+            <StatsContent summary={summary.data} metric={metric} />
+          </section>
+        </div>
       )}
     </>
   );
