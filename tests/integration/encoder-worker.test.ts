@@ -138,6 +138,25 @@ describe("encoding a queued file", () => {
     expect(videoCodecOf(filePath)).toEqual({ codec: "av1", pixFmt: "yuv420p10le", transfer: "smpte2084" });
   });
 
+  it("an AVI becomes Matroska under the new extension: the item follows, the old file goes to the recycle folder", async () => {
+    await updateEncoderSettings(db, { recycleFolder: recycle });
+    const avi = path.join(library, "source.avi");
+    execFileSync("ffmpeg", ["-v", "error", "-i", makeClip(), "-map", "0:v", "-map", "0:a", "-c", "copy", "-bsf:v", "h264_mp4toannexb", avi]);
+    const { id, filePath } = await queueClip("Old Film.avi", avi);
+    fs.rmSync(avi);
+    const originalHash = sha256(filePath);
+
+    await runUntilIdle();
+
+    const newPath = path.join(library, "Old Film.mkv");
+    expect(await db.queueItem.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "done", filePath: newPath, codec: "h265" });
+    expect(fs.existsSync(filePath)).toBe(false);
+    expect(videoCodecOf(newPath).codec).toBe("hevc");
+    const job = await db.encodeJob.findFirstOrThrow({ where: { queueItemId: id } });
+    expect(sha256(job.recyclePath!)).toBe(originalHash);
+    expect(leftovers()).toEqual([]);
+  });
+
   it("skips a result that is not enough smaller, leaving the original byte for byte", async () => {
     await updateEncoderSettings(db, { minSavingsPercent: 90 });
     const { id, filePath } = await queueClip("Small.mkv");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildEncodeArgs, outputContainerFor, type EncodeProfile } from "~/server/encoder/ffmpeg/encode-args";
+import { buildEncodeArgs, outputContainerFor, outputExtensionFor, type EncodeProfile } from "~/server/encoder/ffmpeg/encode-args";
 import type { EncoderInfo } from "~/server/encoder/ffmpeg/encoders";
 import type { EncodeSourceFacts } from "~/server/encoder/ffmpeg/source-facts";
 
@@ -136,9 +136,14 @@ describe("buildEncodeArgs", () => {
     expect(av1).not.toContain("-tag:v:0");
     expect(valueOf(av1, "-f")).toBe("mp4");
     expect(outputContainerFor(MP4, "/m/clip.MOV")).toBe("mov");
-    expect(outputContainerFor("mpegts", "/m/a.ts")).toBe("mpegts");
-    // Other containers keep their own muxer; ffmpeg refuses (a failed encode) if it cannot hold the codec.
-    expect(valueOf(buildEncodeArgs({ sourcePath: "/m/a.avi", outputPath: "/m/a.tmp", encoder: x265, profile, facts: facts({ formatName: "avi" }) }), "-f")).toBe("avi");
+    // Other containers become Matroska, under the .mkv extension.
+    expect(outputContainerFor("mpegts", "/m/a.ts")).toBe("matroska");
+    expect(valueOf(buildEncodeArgs({ sourcePath: "/m/a.avi", outputPath: "/m/a.tmp", encoder: x265, profile, facts: facts({ formatName: "avi" }) }), "-f")).toBe("matroska");
+    expect(outputExtensionFor("matroska", "/m/a.avi")).toBe(".mkv");
+    expect(outputExtensionFor("matroska", "/m/a.webm")).toBe(".mkv");
+    expect(outputExtensionFor("matroska", "/m/a.MKV")).toBe(".MKV");
+    expect(outputExtensionFor("mp4", "/m/a.m4v")).toBe(".m4v");
+    expect(outputExtensionFor("mov", "/m/a.MOV")).toBe(".MOV");
   });
 
   it("SVT-AV1: CRF and numeric preset; HDR10 metadata through -svtav1-params in its float syntax", () => {

@@ -12,7 +12,7 @@ import type { EncoderSettings } from "~/server/settings/encoder-settings";
 import type { TargetCodec } from "~/server/settings/general-settings";
 import type { ActiveEncode } from "./active-encode";
 import { releaseItem, renewLease } from "./claim";
-import { buildEncodeArgs } from "./ffmpeg/encode-args";
+import { buildEncodeArgs, outputContainerFor, outputExtensionFor } from "./ffmpeg/encode-args";
 import { chooseEncoder, type EncoderInfo } from "./ffmpeg/encoders";
 import { runFfmpeg } from "./ffmpeg/run-ffmpeg";
 import { probeForEncode } from "./ffmpeg/source-facts";
@@ -73,7 +73,8 @@ export async function encodeItem(context: EncodeContext): Promise<EncodeOutcome>
   const job = await db.encodeJob.create({
     data: { queueItemId: item.id, workerId: context.workerId, encoder: encoder.name, targetCodec, sizeBefore: before.sizeBytes, codecBefore: item.codec },
   });
-  const temporaryPath = temporaryPathFor(sourcePath, job.id);
+  const extension = outputExtensionFor(outputContainerFor(facts.formatName, sourcePath), sourcePath);
+  const temporaryPath = temporaryPathFor(sourcePath, job.id, extension);
   // Recorded before ffmpeg writes a byte: a process that dies now leaves a name the next start can clean up.
   await db.encodeJob.update({ where: { id: job.id }, data: { tempPath: temporaryPath } });
   active.jobId = job.id;
@@ -113,7 +114,7 @@ export async function encodeItem(context: EncodeContext): Promise<EncodeOutcome>
     if (!(await renewLease(db, item.id, context.workerId))) {
       return await endJob(context, job.id, "queued", { status: "discarded", reason: "The encoder lost its hold on this file; the result was discarded", ...measured });
     }
-    const targetPath = targetPathFor(sourcePath);
+    const targetPath = targetPathFor(sourcePath, extension);
     const replaced = await replaceOriginal({
       sourcePath,
       temporaryPath,

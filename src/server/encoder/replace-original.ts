@@ -13,27 +13,17 @@ import { ENCODER_TEMPORARY_PREFIX } from "~/server/scan/scan-filters";
  * a recycle copy is a hard link (or a copy across filesystems) made before the swap.
  */
 
-/** Containers whose streams an HEVC or AV1 re-encode fits in; anything else (AVI, WMV, FLV…) becomes Matroska. */
-const KEPT_EXTENSIONS = new Set([".mkv", ".mp4", ".m4v", ".mov", ".webm"]);
-
-/** The output's extension: the original's when the container can carry the result, else `.mkv`. */
-export function outputExtension(sourcePath: string): string {
-  const extension = path.extname(sourcePath).toLowerCase();
-  return KEPT_EXTENSIONS.has(extension) ? path.extname(sourcePath) : ".mkv";
-}
-
-/** Where the result lands: the original's path, or the same name with the new extension. */
-export function targetPathFor(sourcePath: string): string {
-  const extension = outputExtension(sourcePath);
+/** Where the result lands: the original's path, or the same name with the new extension (see outputExtensionFor). */
+export function targetPathFor(sourcePath: string, extension: string): string {
   return extension === path.extname(sourcePath) ? sourcePath : path.join(path.dirname(sourcePath), path.basename(sourcePath, path.extname(sourcePath)) + extension);
 }
 
 /**
  * A hidden name without the title (Sonarr and Radarr skip dot-files when they rescan the folder,
- * and the name says nothing about a private file), keeping the extension so the muxer is known.
+ * scans skip this prefix, and the name says nothing about a private file).
  */
-export function temporaryPathFor(sourcePath: string, jobId: number): string {
-  return path.join(path.dirname(sourcePath), `${ENCODER_TEMPORARY_PREFIX}${jobId}.partial${outputExtension(sourcePath)}`);
+export function temporaryPathFor(sourcePath: string, jobId: number, extension: string): string {
+  return path.join(path.dirname(sourcePath), `${ENCODER_TEMPORARY_PREFIX}${jobId}.partial${extension}`);
 }
 
 /** What the race guard compares: a file changed by anyone else between the probe and the swap has a new size or mtime. */

@@ -7,6 +7,7 @@ import type { Database } from "~/server/db";
 import { openSecret, sealSecret } from "~/server/crypto/secret-box";
 import { registerSecret } from "~/server/logger";
 import { getSecretKey } from "~/server/secrets";
+import { parseStoredPathMappings } from "~/server/connections/path-mapping";
 import { encoderSettingsSchema, type EncoderSettings, type EncoderSettingsUpdate } from "./encoder-settings";
 import { generalSettingsSchema, type GeneralSettings, type GeneralSettingsUpdate } from "./general-settings";
 
@@ -39,11 +40,44 @@ export function getEncoderSettings(db: Database): Promise<EncoderSettings> {
   return readSetting(db, ENCODER_KEY, encoderSettingsSchema);
 }
 
+/** A setting that validates alone but not against the rest of the install; `field` names it for the form. */
+export class SettingsConflictError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "SettingsConflictError";
+  }
+}
+
 export async function updateEncoderSettings(db: Database, patch: EncoderSettingsUpdate): Promise<EncoderSettings> {
+  if (patch.recycleFolder) await refuseRecycleFolderInLibrary(db, patch.recycleFolder);
   const current = await getEncoderSettings(db);
   const { profiles, ...rest } = patch;
   const next = encoderSettingsSchema.parse({ ...current, ...stripUndefined(rest), profiles: { ...current.profiles, ...stripUndefined(profiles ?? {}) } });
   return writeSetting(db, ENCODER_KEY, next);
+}
+
+/**
+ * Originals kept inside a library would be found again: a scan would queue them, an app would
+ * import them beside the new file. The folder must lie outside every scan root and every local
+ * folder a connection's paths map to.
+ */
+async function refuseRecycleFolderInLibrary(db: Database, recycleFolder: string): Promise<void> {
+  const folder = recycleFolder.replace(/\/+$/, "") || "/";
+  const roots = await db.scanRoot.findMany({ select: { path: true } });
+  const connections = await db.externalConnection.findMany({ select: { pathMappings: true } });
+  const libraries = [...roots.map((root) => root.path), ...connections.flatMap((connection) => parseStoredPathMappings(connection.pathMappings).map((mapping) => mapping.local))];
+  const overlapping = libraries.map((library) => library.replace(/\/+$/, "") || "/").find((library) => overlaps(folder, library));
+  if (overlapping !== undefined) {
+    throw new SettingsConflictError("recycleFolder", "The recycle folder must be outside your libraries (scan roots and connections' local folders), or its files would be queued and imported again");
+  }
+}
+
+function overlaps(a: string, b: string): boolean {
+  const inside = (inner: string, outer: string) => outer === "/" || inner === outer || inner.startsWith(`${outer}/`);
+  return inside(a, b) || inside(b, a);
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

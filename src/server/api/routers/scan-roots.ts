@@ -1,5 +1,5 @@
-import { TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
-import { ZodRealError } from "zod";
+import { type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { fieldError } from "~/server/api/field-error";
 import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
 import { scanRootCreateInput, scanRootIdInput, scanRootUpdateInput } from "~/server/scan/scan-root-input";
 import {
@@ -29,8 +29,7 @@ async function mapErrors<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (!(error instanceof ScanRootError)) throw error;
-    const cause = error.field ? new ZodRealError([{ code: "custom", path: [error.field], message: error.message, input: undefined }]) : undefined;
-    throw new TRPCError({ code: TRPC_CODES[error.kind], message: error.message, cause });
+    throw fieldError(TRPC_CODES[error.kind], error.message, error.field);
   }
 }
 

@@ -1,3 +1,4 @@
+import { fieldError } from "~/server/api/field-error";
 import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
 import { maskSecret, lastFourOf } from "~/server/crypto/secret-box";
 import { runningEncoder } from "~/server/encoder/worker";
@@ -10,6 +11,7 @@ import {
   getInstanceApiKey,
   isApiKeyFromEnvironment,
   regenerateInstanceApiKey,
+  SettingsConflictError,
   updateGeneralSettings,
 } from "~/server/settings/settings-service";
 import { TRPCError } from "@trpc/server";
@@ -19,9 +21,14 @@ export const settingsRouter = createTRPCRouter({
 
   /** Settings → Encoding; the worker applies a change at its next round, which this starts. */
   updateEncoder: protectedProcedure.input(encoderSettingsUpdateSchema).mutation(async ({ ctx, input }) => {
-    const settings = await updateEncoderSettings(ctx.db, input);
-    void runningEncoder()?.tick();
-    return settings;
+    try {
+      const settings = await updateEncoderSettings(ctx.db, input);
+      void runningEncoder()?.tick();
+      return settings;
+    } catch (error) {
+      if (!(error instanceof SettingsConflictError)) throw error;
+      throw fieldError("BAD_REQUEST", error.message, error.field);
+    }
   }),
 
   general: protectedProcedure.query(({ ctx }) => getGeneralSettings(ctx.db)),

@@ -28,17 +28,25 @@ export interface EncodeArgsInput {
   facts: EncodeSourceFacts;
 }
 
+export type OutputContainer = "matroska" | "mp4" | "mov";
+
 /**
- * The muxer for the output, from what ffprobe said the source is (the output path may end in
- * ".tmp", so ffmpeg cannot guess it). ".mov" stays QuickTime; other ISO-BMFF files become MP4.
- * Anything else keeps its own muxer (ffmpeg names demuxer and muxer alike: avi, asf, flv…); one
- * that cannot hold the new codec makes ffmpeg fail with a reason, which is the right outcome.
+ * The muxer for the output, from what ffprobe said the source is (the temporary output's name
+ * doesn't tell ffmpeg). MKV, MP4 and MOV keep their container (".mov" stays QuickTime, other
+ * ISO-BMFF files become MP4); anything else — AVI, WMV, MPEG-TS, FLV — becomes Matroska, which
+ * holds HEVC and AV1 with every audio and subtitle stream and which every *arr app and Stash play.
  */
-export function outputContainerFor(formatName: string, sourcePath: string): string {
+export function outputContainerFor(formatName: string, sourcePath: string): OutputContainer {
   const names = formatName.split(",").filter(Boolean);
-  if (names.includes("matroska")) return "matroska";
   if (names.includes("mov") || names.includes("mp4")) return path.extname(sourcePath).toLowerCase() === ".mov" ? "mov" : "mp4";
-  return names[0] ?? "matroska";
+  return "matroska";
+}
+
+/** The result's extension: the original's where it names that container, else the container's own (".avi" → ".mkv"). */
+export function outputExtensionFor(container: OutputContainer, sourcePath: string): string {
+  const extension = path.extname(sourcePath);
+  const own = { matroska: [".mkv"], mp4: [".mp4", ".m4v"], mov: [".mov"] }[container];
+  return own.includes(extension.toLowerCase()) ? extension : own[0]!;
 }
 
 const X265_PRESETS = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"] as const;
