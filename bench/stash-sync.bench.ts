@@ -3,7 +3,7 @@
  * of 1,000 (100 GraphQL requests), synced into a fresh SQLite database, then synced again
  * (everything unchanged).
  *
- * Measures wall time, files per second and peak RSS of the syncing process (the fake runs in a
+ * Measures wall time, CPU time, files per second and peak RSS of the syncing process (the fake runs in a
  * process of its own; its GraphQL execution is not ours to time). The baseline is the RSS once the
  * server modules are loaded, before the first request, measured where sync.bench.ts measures its own. Target: 100k scenes well under a minute, memory flat.
  *

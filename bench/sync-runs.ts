@@ -1,6 +1,9 @@
 import { measure, mib } from "./support";
 
-/** Table columns of the sync benchmarks. */
+/**
+ * Table columns of the sync benchmarks. CPU is the syncing process's user + system time (all its
+ * threads, SQLite included): on a shared machine wall time mostly measures waiting for a core.
+ */
 export const SYNC_TABLE_HEADER = ["library", "run", "files", "wall", "CPU", "files/s", "added", "unchanged", "peak RSS", "peak heap"];
 
 /**

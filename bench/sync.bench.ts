@@ -3,7 +3,7 @@
  * request per series) and a fake Radarr with 20,000 movies (one ~50 MB streamed answer), each
  * synced into a fresh SQLite database, then synced again (everything unchanged).
  *
- * Measures wall time, files per second and peak RSS of the syncing process (the fakes run in a
+ * Measures wall time, CPU time, files per second and peak RSS of the syncing process (the fakes run in a
  * process of their own). Target: 100k episode files well under a minute, memory flat.
  *
  *   npx tsx bench/sync.bench.ts [series=2000] [episodesPerSeries=50] [movies=20000]
