@@ -75,6 +75,40 @@ describe("settings.general / updateGeneral", () => {
   });
 });
 
+describe("settings.encoder / updateEncoder", () => {
+  it("starts with defaults, saves a partial change (profiles merged), and names bad fields", async () => {
+    const api = signedInCaller();
+    expect(await api.settings.encoder()).toMatchObject({ paused: false, concurrency: 1, encoder: "auto", minSavingsPercent: 10, minQualitySsim: 0.95, restHoursBehaviour: "pause", skipDolbyVision: true, recycleFolder: null, handBack: true });
+
+    const saved = await api.settings.updateEncoder({ concurrency: 2, profiles: { av1: { quality: 30, preset: "6" } } });
+    expect(saved).toMatchObject({ concurrency: 2, profiles: { h265: { quality: 24, preset: "medium" }, av1: { quality: 30, preset: "6" } } });
+    expect(await api.settings.encoder()).toEqual(saved);
+
+    const error = await trpcErrorOf(api.settings.updateEncoder({ concurrency: 0, recycleFolder: "relative/path", minQualitySsim: 2 }));
+    expect(error.code).toBe("BAD_REQUEST");
+    expect(fieldsOf(error).sort()).toEqual(["concurrency", "minQualitySsim", "recycleFolder"]);
+    expect((await api.settings.encoder()).concurrency).toBe(2);
+  });
+
+  it("refuses a recycle folder inside a library (a scan root or a connection's local folder), naming the field", async () => {
+    const api = signedInCaller();
+    const root = await db.scanRoot.create({ data: { name: "Films", path: "/srv/media/films-recycle-test" } });
+    try {
+      for (const folder of ["/srv/media/films-recycle-test/.recycle", "/srv/media/films-recycle-test", "/srv/media"]) {
+        const error = await trpcErrorOf(api.settings.updateEncoder({ recycleFolder: folder }));
+        expect(error.code).toBe("BAD_REQUEST");
+        expect(fieldsOf(error)).toEqual(["recycleFolder"]);
+      }
+      expect((await api.settings.updateEncoder({ recycleFolder: "/srv/optimizarr-recycle" })).recycleFolder).toBe("/srv/optimizarr-recycle");
+      // A sibling whose name merely starts the same is not inside.
+      expect((await api.settings.updateEncoder({ recycleFolder: "/srv/media/films-recycle-test-bin" })).recycleFolder).toBe("/srv/media/films-recycle-test-bin");
+    } finally {
+      await db.scanRoot.delete({ where: { id: root.id } });
+      await api.settings.updateEncoder({ recycleFolder: null });
+    }
+  });
+});
+
 describe("instance API key", () => {
   it("is masked, revealed in full only by the mutation, and regenerating replaces it", async () => {
     const caller = signedInCaller();
