@@ -198,6 +198,9 @@ test("the canary appears in no page, response, tRPC query, log file or System â†
     ["queue.list", { limit: 500, search: "Scene One" }],
     ["queue.counts", undefined],
     ["stats.summary", { includePrivate: true }],
+    ["stats.savings", { includePrivate: true }],
+    ["encoder.status", undefined],
+    ["settings.encoder", undefined],
     ["system.status", undefined],
     ["system.logs", { limit: 1000 }],
     ["settings.general", undefined],
@@ -207,6 +210,7 @@ test("the canary appears in no page, response, tRPC query, log file or System â†
       ["connections.webhookDeliveries", { id }],
     ]),
     ...roots.json.map(({ id }): [string, unknown] => ["scanRoots.scanStatus", { id }]),
+    ...((await trpcQuery(page, "queue.list", { limit: 500 })) as { json: { items: { id: number }[] } }).json.items.map(({ id }): [string, unknown] => ["encoder.jobs", { itemId: id }]),
   ];
   for (const [procedure, input] of queries) bodies.push({ url: procedure, text: JSON.stringify(await trpcQuery(page, procedure, input)) });
 

@@ -11,6 +11,8 @@ vi.hoisted(() => {
 
 import { checkDataDirWritable, checkDiskSpace } from "~/server/system/data-dir-checks";
 import { ffprobeHealth } from "~/server/system/ffprobe-check";
+import { detectEncoders } from "~/server/encoder/ffmpeg/encoders";
+import { encoderHealth } from "~/server/system/encoder-check";
 import { runHealthChecks } from "~/server/system/health-checks";
 import type { HealthContext } from "~/server/system/health-check";
 import { detectFfprobe } from "~/server/scan/ffprobe";
@@ -80,5 +82,19 @@ describe("runHealthChecks", () => {
       ["many:2", "ok"],
     ]);
     expect(results[0]!.message).toBe("The broken check could not run");
+  });
+});
+
+describe("encoder check", () => {
+  it("warns, with what to do, when ffmpeg is missing", async () => {
+    const result = encoderHealth(await detectEncoders("/nonexistent/ffmpeg"));
+    expect(result).toMatchObject({ id: "encoder", level: "warning" });
+    expect(result.message).toMatch(/^Nothing can be encoded: /);
+    expect(result.hint).toContain("FFMPEG_PATH");
+  });
+
+  it("names the working encoders", () => {
+    const detection = { ffmpegFound: true, version: "5.1.6", problem: null, encoders: [{ name: "libx265", codec: "h265" as const, hardware: false, label: "x265 (software)" }] };
+    expect(encoderHealth(detection)).toEqual({ id: "encoder", level: "ok", message: "ffmpeg 5.1.6 can encode with x265 (software)" });
   });
 });

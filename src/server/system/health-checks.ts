@@ -1,6 +1,7 @@
 import { createLogger } from "~/server/logger";
 import { checkConnections } from "./connection-checks";
 import { checkDataDirWritable, checkDiskSpace } from "./data-dir-checks";
+import { checkEncoder } from "./encoder-check";
 import { checkFfprobe } from "./ffprobe-check";
 import { checkScanRoots } from "./scan-root-checks";
 import type { HealthCheck, HealthContext, HealthLevel, HealthResult } from "./health-check";
@@ -12,6 +13,7 @@ export const HEALTH_CHECKS: readonly { name: string; run: HealthCheck }[] = [
   { name: "data-dir-writable", run: checkDataDirWritable },
   { name: "disk-space", run: checkDiskSpace },
   { name: "ffprobe", run: checkFfprobe },
+  { name: "encoder", run: checkEncoder },
   { name: "connections", run: checkConnections },
   { name: "scan-roots", run: checkScanRoots },
 ];
