@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/server/db";
 import { claimItem, LEASE_MS } from "~/server/encoder/claim";
+import { purgeRecycledOriginals } from "~/server/encoder/recycle-bin";
 import { startEncoder, stopEncoder, type EncoderWorker } from "~/server/encoder/worker";
 import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
 import { updateEncoderSettings, updateGeneralSettings } from "~/server/settings/settings-service";
@@ -265,6 +266,46 @@ describe("what the worker takes, and when", () => {
     await runUntilIdle();
     expect((await db.queueItem.findUniqueOrThrow({ where: { id } })).status).toBe("queued");
     await db.externalConnection.delete({ where: { id: connection.id } });
+  });
+
+  it("pauses a running encode when rest hours begin (the default) and resumes it when they end", async () => {
+    const { id } = await queueClip("Evening.mkv", makeClip({ seconds: 6 }));
+    const running = startWorker();
+    void running.tick();
+    await pauseOnceEncoding(running, id);
+    const now = new Date();
+    const hhmm = (date: Date) => `${String(date.getHours()).padStart(2, "0")}:${String(date.getMinutes()).padStart(2, "0")}`;
+    await updateGeneralSettings(db, { restWindows: [{ start: hhmm(new Date(now.getTime() - 60_000)), end: hhmm(new Date(now.getTime() + 120_000)), days: [] }] });
+
+    await running.tick();
+    // The person's pause ends; rest hours still hold it.
+    running.setItemPaused(id, false);
+    expect(running.activeEncodes()).toEqual([expect.objectContaining({ itemId: id, paused: true })]);
+
+    await updateGeneralSettings(db, { restWindows: [] });
+    await running.tick();
+    expect(running.activeEncodes()).toEqual([expect.objectContaining({ itemId: id, paused: false })]);
+    await running.idle();
+    expect((await db.queueItem.findUniqueOrThrow({ where: { id } })).status).toBe("done");
+  });
+
+  it("deletes recycled originals after the kept days, and only the files it put there", async () => {
+    fs.mkdirSync(recycle, { recursive: true });
+    const old = path.join(recycle, "1-Old.mkv");
+    const recent = path.join(recycle, "2-Recent.mkv");
+    const foreign = path.join(recycle, "someone-elses.mkv");
+    for (const file of [old, recent, foreign]) fs.writeFileSync(file, "x");
+    const { id } = await queueClip("Recycled.mkv");
+    const job = (recyclePath: string, daysAgo: number) =>
+      db.encodeJob.create({ data: { queueItemId: id, workerId: "w", encoder: "libx265", targetCodec: "h265", sizeBefore: 1n, codecBefore: "h264", status: "done", recyclePath, finishedAt: new Date(Date.now() - daysAgo * 86_400_000) } });
+    const oldJob = await job(old, 8);
+    const recentJob = await job(recent, 6);
+
+    expect(await purgeRecycledOriginals(db, 7)).toBe(1);
+
+    expect([fs.existsSync(old), fs.existsSync(recent), fs.existsSync(foreign)]).toEqual([false, true, true]);
+    expect((await db.encodeJob.findUniqueOrThrow({ where: { id: oldJob.id } })).recyclePath).toBeNull();
+    expect((await db.encodeJob.findUniqueOrThrow({ where: { id: recentJob.id } })).recyclePath).toBe(recent);
   });
 
   it("two workers can never claim the same item", async () => {
