@@ -106,7 +106,8 @@ function positiveNumber(value: string | number | undefined, { integer }: { integ
   return rounded <= MAX_INT32 ? rounded : null;
 }
 
-function tagValue(tags: Record<string, string> | undefined, name: string): string | undefined {
+/** A container tag by name, ignoring case and mkvmerge's language suffix. */
+export function tagValue(tags: Record<string, string> | undefined, name: string): string | undefined {
   if (!tags) return undefined;
   // mkvmerge writes statistics tags as "BPS", "BPS-eng", "DURATION", "DURATION-eng"; case varies.
   const wanted = name.toLowerCase();

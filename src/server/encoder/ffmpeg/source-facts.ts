@@ -3,6 +3,7 @@ import { z } from "zod";
 import { env } from "~/env";
 import { parseRunTime } from "~/server/media/codec";
 import { lastLines, replacePaths, runTool } from "./run-tool";
+import { tagValue } from "~/server/scan/ffprobe";
 
 /**
  * What the encoder must know about a file before (and after) encoding it: the main video stream's
@@ -184,16 +185,6 @@ function contentLightString(side: SideData): string | null {
 }
 
 const known = (value: string | undefined): string | null => (value && value !== "unknown" && value !== "unspecified" ? value : null);
-
-function tagValue(tags: Record<string, string> | undefined, name: string): string | undefined {
-  if (!tags) return undefined;
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(tags)) {
-    const lower = key.toLowerCase();
-    if (lower === wanted || lower.startsWith(`${wanted}-`)) return value;
-  }
-  return undefined;
-}
 
 function mainVideo(streams: ProbeStreams) {
   // Cover art is a video stream too (a one-frame MJPEG/PNG "attached picture"): never the main one.
