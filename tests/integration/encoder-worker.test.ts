@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/server/db";
-import { claimItem, LEASE_MS } from "~/server/encoder/claim";
+import { claimItem, claimNextItem, LEASE_MS } from "~/server/encoder/claim";
 import { purgeRecycledOriginals } from "~/server/encoder/recycle-bin";
 import { startEncoder, stopEncoder, type EncoderWorker } from "~/server/encoder/worker";
 import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
@@ -306,6 +306,20 @@ describe("what the worker takes, and when", () => {
     expect([fs.existsSync(old), fs.existsSync(recent), fs.existsSync(foreign)]).toEqual([false, true, true]);
     expect((await db.encodeJob.findUniqueOrThrow({ where: { id: oldJob.id } })).recyclePath).toBeNull();
     expect((await db.encodeJob.findUniqueOrThrow({ where: { id: recentJob.id } })).recyclePath).toBe(recent);
+  });
+
+  it("claims by priority first, then by the biggest estimated saving", async () => {
+    const small = await queueClip("Small saving.mkv");
+    const big = await queueClip("Big saving.mkv");
+    const urgent = await queueClip("Urgent.mkv");
+    await db.queueItem.update({ where: { id: small.id }, data: { estimatedSavingsBytes: 1_000n } });
+    await db.queueItem.update({ where: { id: big.id }, data: { estimatedSavingsBytes: 9_000_000n } });
+    await db.queueItem.update({ where: { id: urgent.id }, data: { estimatedSavingsBytes: 10n, priority: 5 } });
+
+    const order = [];
+    for (let claimed = await claimNextItem(db, "host:1:x"); claimed; claimed = await claimNextItem(db, "host:1:x")) order.push(claimed.id);
+
+    expect(order).toEqual([urgent.id, big.id, small.id]);
   });
 
   it("two workers can never claim the same item", async () => {
