@@ -7,6 +7,7 @@ import { defineConfig } from "@playwright/test";
  */
 const PORT = Number(process.env.E2E_PORT ?? 3199);
 export const E2E_DATA_DIR = path.resolve("test-results", "e2e-data");
+const ADMIN_STATE = path.join(E2E_DATA_DIR, "..", "e2e-admin-state.json");
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -27,8 +28,11 @@ export default defineConfig({
     },
   },
   projects: [
+    // first-run also pauses the encoder worker: it takes any queued item, and the app specs queue fake files and assert their status.
     { name: "first-run", testMatch: /first-run\.spec\.ts/ },
-    { name: "app", testMatch: /.*\.spec\.ts/, testIgnore: /first-run\.spec\.ts/, dependencies: ["first-run"], use: { storageState: path.join(E2E_DATA_DIR, "..", "e2e-admin-state.json") } },
+    { name: "app", testMatch: /.*\.spec\.ts/, testIgnore: /(first-run|encoder)\.spec\.ts/, dependencies: ["first-run"], use: { storageState: ADMIN_STATE } },
+    // Last, alone: it resumes the worker for a real encode and pauses it again. E2E_ENCODER_ONLY=1 skips the app specs while working on it.
+    { name: "encoder", testMatch: /encoder\.spec\.ts/, dependencies: [process.env.E2E_ENCODER_ONLY ? "first-run" : "app"], use: { storageState: ADMIN_STATE } },
   ],
   webServer: {
     command: "node tests/e2e/support/start-server.mjs",

@@ -45,6 +45,11 @@ test("a wrong password is refused and says so; the right one signs in", async ({
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/queue$/);
   await page.context().storageState({ path: ADMIN_STATE });
+
+  // The encoder worker runs in this server and takes any queued item; the app specs queue fake files
+  // and assert their status, so it stays paused until encoder.spec.ts (the last project) resumes it.
+  const paused = await page.request.post("/api/trpc/settings.updateEncoder", { data: { json: { paused: true } }, headers: { origin: String(test.info().project.use.baseURL) } });
+  expect(paused.status(), await paused.text()).toBe(200);
 });
 
 test("API routes answer 401 without a session, health answers without one", async ({ request }) => {
