@@ -1,6 +1,5 @@
 import "server-only";
 import type { TLSSocket } from "node:tls";
-import { JSONParser } from "@streamparser/json";
 import { Agent, buildConnector, fetch, type Dispatcher, type Response } from "undici";
 import { z } from "zod";
 import { buildRequestUrl } from "./base-url";
@@ -18,6 +17,7 @@ import {
   type ErrorContext,
   type Result,
 } from "./errors";
+import { JsonArraySplitter, type JsonArrayProblem } from "./json-array-stream";
 
 /**
  * The only place Optimizarr talks HTTP to another app. One undici Agent per client (so a trusted
@@ -313,17 +313,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   async function* streamOnce<T>(response: Response, itemSchema: z.ZodType<T>): AsyncGenerator<StreamEvent<T>> {
-    const parser = new JSONParser({ paths: ["$.*"], keepStack: false });
-    let pending: unknown[] = [];
-    let parseError: Error | null = null;
-    // Bytes fed since the last complete element: the parser holds an unfinished element whole, so
-    // this is what bounds its memory (to the cap plus one network chunk).
-    let bytesSinceItem = 0;
-    parser.onValue = ({ value }) => {
-      bytesSinceItem = 0;
-      pending.push(value);
-    };
-    parser.onError = (error) => (parseError ??= error);
+    // The splitter holds at most one unfinished element (capped) besides the chunk in hand, and
+    // the next chunk is read only when the consumer asks for more: memory follows its pace.
+    const splitter = new JsonArraySplitter({ maxElementBytes: MAX_LIST_ITEM_BYTES });
     let sawStart = false;
     try {
       if (!response.body) {
@@ -337,35 +329,33 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             yield { type: "failed", error: htmlResponseError(context, new TextDecoder().decode(chunk.subarray(0, 16_384))) };
             return;
           }
-          if (first !== null && first !== 0x5b /* [ */) {
-            yield { type: "failed", error: badResponseError(context, "expected a list") };
-            return;
-          }
           sawStart = first !== null;
         }
-        bytesSinceItem += chunk.byteLength;
-        parser.write(chunk);
-        if (parseError) break;
-        if (bytesSinceItem > MAX_LIST_ITEM_BYTES) {
-          yield { type: "failed", error: tooLargeError(context, `one list entry larger than ${megabytes(MAX_LIST_ITEM_BYTES)}`) };
+        const read = splitter.push(chunk);
+        if (read.values.length > 0) yield validateAll(read.values, itemSchema);
+        if (!read.ok) {
+          yield { type: "failed", error: listProblemError(read.problem) };
           return;
         }
-        if (pending.length > 0) {
-          const values = pending;
-          pending = [];
-          yield validateAll(values, itemSchema);
-        }
       }
-      if (!parseError && !parser.isEnded) parser.end();
     } catch (error) {
       yield { type: "failed", error: classifyError(error, context) };
       return;
     }
-    if (parseError || !parser.isEnded) {
-      yield { type: "failed", error: badResponseError(context, "the list ended early or is not valid JSON") };
-      return;
+    const ended = splitter.end();
+    if (!ended.ok) yield { type: "failed", error: listProblemError(ended.problem) };
+  }
+
+  function listProblemError(problem: JsonArrayProblem): ConnectionError {
+    switch (problem) {
+      case "not_an_array":
+        return badResponseError(context, "expected a list");
+      case "malformed":
+      case "truncated":
+        return badResponseError(context, "the list ended early or is not valid JSON");
+      case "element_too_large":
+        return tooLargeError(context, `one list entry larger than ${megabytes(MAX_LIST_ITEM_BYTES)}`);
     }
-    if (pending.length > 0) yield validateAll(pending, itemSchema);
   }
 
   function validateAll<T>(values: unknown[], itemSchema: z.ZodType<T>): Extract<StreamEvent<T>, { type: "items" }> {
