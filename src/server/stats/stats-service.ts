@@ -8,9 +8,11 @@ import { pathIsInside } from "~/server/privacy/item-privacy";
 import type { StatsSummaryInput } from "./stats-inputs";
 
 /**
- * The statistics page's numbers. One aggregate statement over the queue (never the rows
- * themselves): grouped by codec, source, status, resolution bucket and privacy, a few hundred
- * groups at most, which are then folded into each breakdown here.
+ * The statistics page's numbers, read from the running totals in QueueStatsGroup (kept by triggers,
+ * see prisma/schema.prisma) rather than by grouping the queue: a few hundred groups instead of a
+ * million rows (≈ 3 s at 1M). Scan roots hidden from statistics hide files by path, which the
+ * totals can't know; the rows inside them are grouped live (an index range per root) and
+ * subtracted. The groups are then folded into each breakdown here.
  *
  * Left out: removed files (gone from disk), items of connections and scan roots marked "don't show
  * in statistics", and private items unless the caller asks for them (then as counts and sizes only:
@@ -40,6 +42,7 @@ export interface StatsSummary {
 }
 
 interface AggregateRow {
+  connectionId: number | bigint;
   codec: string;
   source: string;
   status: string;
@@ -54,15 +57,53 @@ interface AggregateRow {
 export const shownInStatsSql = Prisma.sql`("QueueItem"."connectionId" IS NULL OR "QueueItem"."connectionId" NOT IN (SELECT "id" FROM "ExternalConnection" WHERE NOT "showInStats"))
       AND NOT EXISTS (SELECT 1 FROM "ScanRoot" AS r WHERE NOT r."showInStats" AND ${pathIsInside(Prisma.sql`r."path"`)})`;
 
+/**
+ * Ids of the rows inside a scan root hidden from statistics, as shownInStatsSql's NOT EXISTS decides
+ * it, but driven from the (few) roots through the filePath index: "inside" is the path itself or a
+ * path in [root + "/", root + "0"), "0" being the character after "/". Nested roots are deduplicated
+ * by the IN that consumes it.
+ */
+const inHiddenRootIdsSql = Prisma.sql`
+  SELECT q."id" FROM "ScanRoot" AS r CROSS JOIN "QueueItem" AS q
+    WHERE NOT r."showInStats" AND r."path" <> '/' AND q."filePath" >= r."path" || '/' AND q."filePath" < r."path" || '0'
+  UNION ALL SELECT q."id" FROM "ScanRoot" AS r CROSS JOIN "QueueItem" AS q WHERE NOT r."showInStats" AND q."filePath" = r."path"
+  UNION ALL SELECT q."id" FROM "QueueItem" AS q WHERE EXISTS (SELECT 1 FROM "ScanRoot" AS r WHERE NOT r."showInStats" AND r."path" = '/')`;
+
+/** The totals less the hidden roots' rows, per group (same keys on both sides). */
+function subtractGroups(totals: readonly AggregateRow[], hidden: readonly AggregateRow[]): AggregateRow[] {
+  if (hidden.length === 0) return [...totals];
+  const keyOf = (row: AggregateRow) => JSON.stringify([Number(row.connectionId), row.source, row.codec, row.status, row.resolution, Boolean(row.private)]);
+  const byKey = new Map(totals.map((row) => [keyOf(row), { ...row }]));
+  for (const row of hidden) {
+    const total = byKey.get(keyOf(row));
+    if (!total) continue; // cannot happen while the triggers hold; nothing to take from
+    total.count = BigInt(total.count) - BigInt(row.count);
+    total.bytes = BigInt(total.bytes ?? 0) - BigInt(row.bytes ?? 0);
+    total.savings = BigInt(total.savings ?? 0) - BigInt(row.savings ?? 0);
+  }
+  return [...byKey.values()].filter((row) => BigInt(row.count) > 0n);
+}
+
 const RESOLUTION_KEYS: readonly ResolutionBucket[] = [...RESOLUTION_BUCKETS.map((bucket) => bucket.key), "unknown"];
 
 export async function statsSummary(db: Database, input: StatsSummaryInput): Promise<StatsSummary> {
-  const rows = await db.$queryRaw<AggregateRow[]>`
-    SELECT "codec", "source", "status", ${resolutionBucketSql()} AS "resolution", "private",
-      COUNT(*) AS "count", SUM("sizeBytes") AS "bytes", SUM("estimatedSavingsBytes") AS "savings"
-    FROM "QueueItem"
-    WHERE "status" <> 'removed' AND ${shownInStatsSql}
-    GROUP BY 1, 2, 3, 4, 5`;
+  // One batch transaction: the totals and the hidden roots' share are read from the same snapshot.
+  const [totals, hidden] = await db.$transaction([
+    db.$queryRaw<AggregateRow[]>`
+      SELECT g."connectionId", g."source", g."codec", g."status", g."resolution", g."private", g."count", g."bytes", g."savingsBytes" AS "savings"
+      FROM "QueueStatsGroup" AS g
+      WHERE g."count" > 0 AND g."status" <> 'removed'
+        AND g."connectionId" NOT IN (SELECT "id" FROM "ExternalConnection" WHERE NOT "showInStats")`,
+    db.$queryRaw<AggregateRow[]>`
+      SELECT coalesce("connectionId", 0) AS "connectionId", "source", "codec", "status", ${resolutionBucketSql()} AS "resolution", "private",
+        COUNT(*) AS "count", SUM("sizeBytes") AS "bytes", SUM("estimatedSavingsBytes") AS "savings"
+      FROM "QueueItem"
+      WHERE "id" IN (${inHiddenRootIdsSql})
+        AND "status" <> 'removed'
+        AND ("QueueItem"."connectionId" IS NULL OR "QueueItem"."connectionId" NOT IN (SELECT "id" FROM "ExternalConnection" WHERE NOT "showInStats"))
+      GROUP BY 1, 2, 3, 4, 5, 6`,
+  ]);
+  const rows = subtractGroups(totals, hidden);
 
   const total = emptyGroup();
   const queued = emptyGroup();
