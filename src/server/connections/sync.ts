@@ -61,8 +61,8 @@ interface ActiveRun {
   controller: AbortController;
   done: Promise<void>;
   /**
-   * The queue rows this run's listing has covered so far, in memory only (a million ids is a few
-   * MB): a crash or a failed run leaves no trace of them, and no other run ever sees them.
+   * The queue rows this run's listing has covered so far, in memory only (about 12 MiB for a million
+   * files): a crash or a failed run leaves no trace of them, and no other run ever sees them.
    */
   listedRowIds: number[];
 }
