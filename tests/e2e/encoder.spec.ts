@@ -13,6 +13,7 @@ test.describe.configure({ mode: "serial" });
 const SCREENSHOTS = "test-results/screenshots";
 const LIBRARY = path.join(E2E_DATA_DIR, "encoder-library");
 const CLIP_NAME = "Encode Me (2024).mkv";
+const CANCEL_NAME = "Cancel Me (2023).mkv";
 
 test.beforeAll(() => {
   fs.mkdirSync(LIBRARY, { recursive: true });
@@ -81,6 +82,8 @@ test("a real encode from the queue page: progress, then the smaller file with it
   await expect(panel.getByRole("button", { name: "Pause encoding" })).toBeVisible();
   try {
     await expect(panel.getByRole("list", { name: "Running encodes" })).toContainText(CLIP_NAME, { timeout: 30_000 });
+    // ffmpeg's own progress: percent, frames per second, speed.
+    await expect(panel.getByRole("list", { name: "Running encodes" })).toContainText(/\d+% · \d+ fps · [\d.]+×/, { timeout: 60_000 });
     await expect(row.getByRole("progressbar")).toBeVisible();
     await page.screenshot({ path: `${SCREENSHOTS}/queue-encoding.png`, fullPage: true });
   } finally {
@@ -100,6 +103,45 @@ test("a real encode from the queue page: progress, then the smaller file with it
   await expect(attempts).toContainText(/Quality \(SSIM\)\s*0\.\d{3}/);
   await page.screenshot({ path: `${SCREENSHOTS}/queue-encode-attempts.png` });
   await page.keyboard.press("Escape");
+});
+
+test("cancelling a running encode asks first, leaves the original and skips the item", async ({ page }) => {
+  test.setTimeout(180_000);
+  const original = path.join(LIBRARY, CANCEL_NAME);
+  fs.copyFileSync(makeClip({ seconds: 40, width: 640, height: 360 }), original);
+  const before = fs.statSync(original);
+  await page.goto("/settings/scan-roots");
+  const card = page.getByRole("group", { name: "Encoder library" });
+  await card.getByRole("button", { name: "Scan", exact: true }).click();
+  await expect(card.getByRole("button", { name: "Scan", exact: true })).toBeEnabled({ timeout: 60_000 });
+
+  await page.goto(`/queue?q=${encodeURIComponent("Cancel Me")}`);
+  const row = page.getByRole("table", { name: "Queue items" }).locator("tbody tr").first();
+  await expect(row).toContainText("Queued");
+  await row.getByRole("checkbox").check();
+  await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Set priority" }).click();
+  const priority = page.getByRole("dialog", { name: /Re-prioritise/ });
+  await priority.getByLabel("Priority").fill("100");
+  await priority.getByRole("button", { name: "Set priority" }).click();
+  await expect(priority).toBeHidden();
+
+  const panel = page.getByRole("region", { name: "Encoder" });
+  await panel.getByRole("button", { name: "Resume encoding" }).click();
+  try {
+    const running = panel.getByRole("list", { name: "Running encodes" });
+    await expect(running).toContainText(CANCEL_NAME, { timeout: 30_000 });
+    await running.getByRole("button", { name: `Cancel ${CANCEL_NAME}` }).click();
+    const confirm = page.getByRole("dialog", { name: "Cancel this encode?" });
+    await expect(confirm).toContainText("The original stays untouched");
+    await confirm.getByRole("button", { name: "Cancel encode" }).click();
+    await expect(row).toContainText("Skipped", { timeout: 30_000 });
+  } finally {
+    await panel.getByRole("button", { name: "Pause encoding" }).click();
+    await expect(panel.getByRole("button", { name: "Resume encoding" })).toBeVisible();
+  }
+  const after = fs.statSync(original);
+  expect([after.size, after.mtimeMs]).toEqual([before.size, before.mtimeMs]);
+  expect(fs.readdirSync(LIBRARY).sort()).toEqual([CANCEL_NAME, CLIP_NAME].sort());
 });
 
 test("Statistics shows the space saved", async ({ page }) => {

@@ -61,8 +61,8 @@ function JobEntry({ job, encoderLabel, source }: { job: EncodeJob; encoderLabel:
         </div>
         <span className="text-xs text-muted">{formatDateTime(job.startedAt)}</span>
       </div>
-      <dl className="mt-2 grid grid-cols-2 gap-x-4 gap-y-1 text-xs sm:grid-cols-4">
-        <Fact label="Size">{job.sizeAfter !== null ? formatSizeChange(job.sizeBefore, job.sizeAfter) : formatBytes(job.sizeBefore)}</Fact>
+      <dl className="mt-2 grid grid-cols-2 gap-x-4 gap-y-2 text-xs sm:grid-cols-5">
+        <Fact label="Size" wide>{job.sizeAfter !== null ? formatSizeChange(job.sizeBefore, job.sizeAfter) : formatBytes(job.sizeBefore)}</Fact>
         <Fact label="Saved">{job.savedBytes > 0n ? formatBytes(job.savedBytes) : "—"}</Fact>
         <Fact label="Quality (SSIM)">{job.qualityScore !== null ? job.qualityScore.toFixed(3) : "—"}</Fact>
         <Fact label="Encode time">{job.encodeSeconds !== null ? formatEta(job.encodeSeconds) : "—"}</Fact>
@@ -78,9 +78,9 @@ function JobEntry({ job, encoderLabel, source }: { job: EncodeJob; encoderLabel:
   );
 }
 
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+function Fact({ label, wide, children }: { label: string; wide?: boolean; children: React.ReactNode }) {
   return (
-    <div className="min-w-0">
+    <div className={wide ? "col-span-2 min-w-0" : "min-w-0"}>
       <dt className="text-muted">{label}</dt>
       <dd className="truncate tabular-nums" title={typeof children === "string" ? children : undefined}>
         {children}

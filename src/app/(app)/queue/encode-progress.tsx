@@ -48,9 +48,9 @@ export function EncodeProgressBar({ encode, className }: { encode: ActiveEncode;
 /** A row's inline progress in the queue table: bar, then the facts in small print. */
 export function InlineEncodeProgress({ encode }: { encode: ActiveEncode }) {
   return (
-    <div className="mt-1.5 flex items-center gap-2">
-      <EncodeProgressBar encode={encode} className="w-32 shrink-0 sm:w-48" />
-      <span className="truncate text-xs tabular-nums text-muted">{progressFacts(encode)}</span>
+    <div className="mt-1.5 flex flex-wrap items-center gap-x-2 gap-y-1">
+      <EncodeProgressBar encode={encode} className="w-full max-w-48" />
+      <span className="text-xs tabular-nums text-muted">{progressFacts(encode)}</span>
       {encode.paused ? <Badge tone="neutral">Paused</Badge> : null}
     </div>
   );

@@ -45,7 +45,7 @@ export function QueueTable({
             <th scope="col" className="w-24 px-3 py-2 font-medium">Codec</th>
             <th scope="col" className="w-20 px-3 py-2 font-medium">Res.</th>
             <th scope="col" className="w-24 px-3 py-2 text-right font-medium">Size</th>
-            <th scope="col" className="hidden w-28 px-3 py-2 text-right font-medium lg:table-cell">Bitrate</th>
+            <th scope="col" className="hidden w-28 px-3 py-2 text-right font-medium xl:table-cell">Bitrate</th>
             <th scope="col" className="hidden w-24 px-3 py-2 font-medium md:table-cell">Source</th>
             <th scope="col" className="w-24 px-3 py-2 font-medium">Status</th>
             <th scope="col" className="hidden w-16 px-3 py-2 text-right font-medium xl:table-cell">Prio.</th>
@@ -95,7 +95,7 @@ const QueueRow = memo(function QueueRow({ item, encode, checked, onToggle }: { i
         {RESOLUTION_SHORT[item.resolution]}
       </td>
       <td className="px-3 py-2 text-right tabular-nums">{formatBytes(item.sizeBytes)}</td>
-      <td className="hidden px-3 py-2 text-right tabular-nums text-muted lg:table-cell">{formatBitrate(item.bitrate)}</td>
+      <td className="hidden px-3 py-2 text-right tabular-nums text-muted xl:table-cell">{formatBitrate(item.bitrate)}</td>
       <td className="hidden px-3 py-2 md:table-cell">
         <p className="truncate text-muted">{SOURCE_LABELS[item.source]}</p>
         {item.connectionName && item.connectionName !== SOURCE_LABELS[item.source] ? <p className="truncate text-xs text-muted/80">{item.connectionName}</p> : null}

@@ -81,7 +81,7 @@ export function QueueView() {
         title="Queue"
         description={
           counts.data
-            ? `${formatNumber(counts.data.total)} files known · ${formatNumber(counts.data.queued)} queued for encoding · ${formatNumber(counts.data.failed)} failed`
+            ? `${formatNumber(counts.data.total)} ${counts.data.total === 1 ? "file" : "files"} known · ${formatNumber(counts.data.queued)} queued for encoding · ${formatNumber(counts.data.failed)} failed`
             : "Files that are bigger than they need to be, waiting to be re-encoded."
         }
       />

@@ -13,6 +13,8 @@ type Savings = RouterOutputs["stats"]["savings"];
 
 const DAYS = 30;
 
+const files = (count: number) => `${formatNumber(count)} ${count === 1 ? "file" : "files"}`;
+
 /** "12 Nov" from the server's YYYY-MM-DD, read as a calendar date (no time zone shift). */
 function dayLabel(day: string): string {
   const [year, month, date] = day.split("-").map(Number);
@@ -68,7 +70,7 @@ function SavingsContent({ savings, metric }: { savings: Savings; metric: ChartMe
         <Card className="flex flex-col gap-1">
           <p className="text-xs font-medium uppercase tracking-wide text-muted">Last {savings.days} days</p>
           <p className="text-2xl font-semibold">{formatBytes(lastWindow)}</p>
-          <p className="text-xs text-muted">{formatNumber(savings.byDay.reduce((sum, point) => sum + point.items, 0))} files</p>
+          <p className="text-xs text-muted">{files(savings.byDay.reduce((sum, point) => sum + point.items, 0))}</p>
         </Card>
       </div>
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
@@ -93,10 +95,10 @@ function SavingsContent({ savings, metric }: { savings: Savings; metric: ChartMe
                   <div className="flex items-baseline justify-between gap-2">
                     <span className="min-w-0 truncate" title={source.label}>
                       {source.label}
-                      {source.label !== SOURCE_LABELS[source.source] ? <span className="ml-1.5 text-xs text-muted">{SOURCE_LABELS[source.source]}</span> : null}
+                      {source.source !== "scan" && source.label !== SOURCE_LABELS[source.source] ? <span className="ml-1.5 text-xs text-muted">{SOURCE_LABELS[source.source]}</span> : null}
                     </span>
                     <span className="shrink-0 tabular-nums">
-                      {formatBytes(source.savedBytes)} <span className="text-xs text-muted">· {formatNumber(source.items)} files</span>
+                      {formatBytes(source.savedBytes)} <span className="text-xs text-muted">· {files(source.items)}</span>
                     </span>
                   </div>
                   <div className="mt-1 h-1.5 overflow-hidden rounded-full bg-surface-raised" aria-hidden>
