@@ -1,3 +1,5 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createConnectionClient } from "~/server/connections/apps";
@@ -6,6 +8,7 @@ import type { LibraryEvent } from "~/server/connections/connection-client";
 import { startFakeArr, type FakeArrServer } from "../fakes/arr-fake-server";
 import { fakeMovie, generateRadarrLibrary } from "../fakes/arr-library";
 import { selfSignedCertificate } from "../fakes/certificates";
+import type { StreamEvent } from "~/server/connections/http-client";
 
 const API_KEY = "0123456789abcdef0123456789abcdef";
 const servers: FakeArrServer[] = [];
@@ -299,3 +302,125 @@ describe("streaming lists", () => {
     expect(radarr.requests).toHaveLength(3);
   });
 });
+
+/** A bare server on 127.0.0.1 that answers the list with exactly these pieces, each written on its own after a pause. */
+async function pieceServer(pieces: readonly (string | Buffer)[]): Promise<{ url: string; stop: () => Promise<void> }> {
+  const server = http.createServer((_request, response) => {
+    response.writeHead(200, { "Content-Type": "application/json" });
+    void (async () => {
+      for (const piece of pieces) {
+        response.write(piece);
+        await new Promise((resolve) => setTimeout(resolve, 15));
+      }
+      response.end();
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function streamAll(url: string, schema: z.ZodType = z.unknown()) {
+  const client = createHttpClient({ app: "Radarr", baseUrl: url, apiKey: API_KEY, apiKeyHeader: "X-Api-Key" });
+  const events: StreamEvent<unknown>[] = [];
+  for await (const event of client.streamArray("/api/v3/movie", schema, { retry: false })) events.push(event);
+  await client.close();
+  return {
+    items: events.flatMap((event) => (event.type === "items" ? event.items : [])),
+    invalid: events.reduce((sum, event) => sum + (event.type === "items" ? event.invalid : 0), 0),
+    failed: events.find((event) => event.type === "failed")?.error ?? null,
+  };
+}
+
+describe("streamed lists: the parser at the network edge", () => {
+  it("reads back exactly what was sent: strings with quotes, escapes, brackets, commas and multi-byte characters, over many chunks", async () => {
+    const tricky = ['Amélie "[1]" {x}, \\ ', "日本語 🎬", "\u2028\u0000 ,]", "€".repeat(700)];
+    const items = Array.from({ length: 4_000 }, (_, index) => ({
+      id: index,
+      title: `${tricky[index % tricky.length]} ${index}`,
+      nested: [[index, { "a,b": ["]", "}"] }], []],
+      size: index * 1.5,
+      missing: null,
+    }));
+    const radarr = await fake({ app: "radarr", library: { movies: items } });
+
+    const result = await streamAll(radarr.url);
+
+    expect(result.failed).toBeNull();
+    expect(result.items).toEqual(items);
+  });
+
+  it("decodes a character whose bytes arrive in two network chunks", async () => {
+    const text = Buffer.from('[{"title":"Amélie 🎬"},"€"]');
+    const emoji = text.indexOf(Buffer.from("🎬"));
+    const euro = text.indexOf(Buffer.from("€"));
+    const server = await pieceServer([text.subarray(0, emoji + 2), text.subarray(emoji + 2, euro + 1), text.subarray(euro + 1)]);
+
+    const result = await streamAll(server.url);
+    await server.stop();
+
+    expect(result).toEqual({ items: [{ title: "Amélie 🎬" }, "€"], invalid: 0, failed: null });
+  });
+
+  it.each([
+    ["ends early", ['[{"id":1},', '{"id":2},{"id":'], [{ id: 1 }, { id: 2 }]],
+    ["has a broken entry", ['[{"id":1},', '{"id":2,}]'], [{ id: 1 }]],
+    ["goes on after the list", ['[{"id":1}]', ' {"id":2}'], [{ id: 1 }]],
+    ["is empty", [], []],
+  ])("fails a list that %s as bad_response, after the entries before it", async (_name, pieces, before) => {
+    const server = await pieceServer(pieces);
+
+    const result = await streamAll(server.url, z.object({ id: z.number() }));
+    await server.stop();
+
+    expect(result.failed).toMatchObject({ category: "bad_response", message: expect.stringContaining("the list ended early or is not valid JSON") });
+    expect(result.items).toEqual(before);
+  });
+
+  it("takes an empty list, whitespace and a byte order mark", async () => {
+    const empty = await pieceServer(["\uFEFF  [ \n", " ]\r\n"]);
+    const result = await streamAll(empty.url);
+    await empty.stop();
+    expect(result).toEqual({ items: [], invalid: 0, failed: null });
+  });
+
+  it("reads the answer only as fast as the consumer takes it (memory follows the consumer's pace)", async () => {
+    // 200,000 entries of 1 kB (200 MB) generated on demand: what the fake had to produce shows
+    // how far ahead of the consumer the client read.
+    let highestServed = 0;
+    const radarr = await fake({
+      app: "radarr",
+      library: {
+        movies: {
+          length: 200_000,
+          at: (index) => {
+            highestServed = Math.max(highestServed, index);
+            return { id: index, padding: "p".repeat(1_000) };
+          },
+        },
+      },
+    });
+    const client = createHttpClient({ app: "Radarr", baseUrl: radarr.url, apiKey: API_KEY, apiKeyHeader: "X-Api-Key" });
+
+    let taken = 0;
+    for await (const event of client.streamArray("/api/v3/movie", z.object({ id: z.number() }), { retry: false })) {
+      if (event.type !== "items") break;
+      taken += event.items.length;
+      if (taken >= 1_000) {
+        // A slow consumer (the queue writer): the client must not read on meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        break;
+      }
+    }
+    const servedWhilePaused = highestServed;
+    await client.close();
+
+    expect(taken).toBeGreaterThanOrEqual(1_000);
+    // Socket buffers on both sides hold a few MB (about 6 here): far from the 200 MB answer.
+    expect(servedWhilePaused * 1_000).toBeLessThan(16 * 1024 * 1024);
+  });
+});
+

@@ -137,24 +137,24 @@ export class JsonArraySplitter {
 
     scanning: while (i < length) {
       if (inString) {
+        // A plain byte loop: most strings here are a few bytes long (keys, codecs), too short
+        // for a native indexOf call to pay for itself.
         if (escaped) {
           escaped = false;
           i += 1;
-          continue;
         }
-        const quote = bytes.indexOf(QUOTE, i);
-        const stop = quote === -1 ? length : quote;
-        // An odd run of backslashes right before the quote (or the chunk's end) escapes it.
-        let backslashes = 0;
-        while (stop - backslashes - 1 >= i && bytes[stop - backslashes - 1] === BACKSLASH) backslashes += 1;
-        if (quote === -1) {
-          escaped = backslashes % 2 === 1;
-          i = length;
-        } else if (backslashes % 2 === 1) {
-          i = quote + 1;
-        } else {
-          inString = false;
-          i = quote + 1;
+        while (i < length) {
+          const byte = bytes[i] as number;
+          i += 1;
+          if (byte === QUOTE) {
+            inString = false;
+            break;
+          }
+          if (byte === BACKSLASH) {
+            // Skip the escaped byte; the chunk may end between the two.
+            if (i < length) i += 1;
+            else escaped = true;
+          }
         }
         continue;
       }
