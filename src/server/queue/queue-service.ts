@@ -80,20 +80,44 @@ async function filterConditions(db: Database, input: QueueListInput): Promise<Pr
 const SELECTIVE_SEARCH_MATCHES = 1000;
 
 /**
- * A substring search can use no index, and SQLite cannot guess how many rows match. A broad search
- * is cheapest tested row by row while walking the sort's index (a page fills after a few hundred
- * rows); a selective one (a title) would walk the whole sort index, looking up every row, for a
- * handful of matches (~100 ms at 100k). Its matches are instead collected from the path index alone
- * (~15 ms) and sorted. A count that stops at the threshold decides which case this is.
- * SQLite's LIKE ignores ASCII case, which is what a path search wants.
+ * A substring search can use no ordinary index, and SQLite cannot guess how many rows match. A
+ * broad search is cheapest tested row by row while walking the sort's index (a page fills after a
+ * few hundred rows). A selective one (a title) would walk the whole sort index for a handful of
+ * matches, and even collecting them from the path index alone reads every path (≈ 0.3 s at a
+ * million). So its matches come from the trigram index QueueItemPathSearch (public items only,
+ * kept by triggers): the probe below walks the candidates sharing every trigram of the search,
+ * keeps those that really contain it (the same LIKE), and stops at the threshold. Under the
+ * threshold the page is drawn from exactly those ids; at it, the search is broad.
+ * Searches shorter than a trigram have no index to use and probe the path index as before.
+ * SQLite's LIKE ignores ASCII case, which is what a path search wants; the trigram index folds
+ * case too (all of Unicode's, so it finds a superset, which the LIKE narrows).
  */
 async function searchCondition(db: Database, search: string): Promise<Prisma.Sql> {
   const pattern = `%${escapeLike(search)}%`;
-  const [probe] = await db.$queryRaw<{ matches: bigint | number }[]>`
-    SELECT COUNT(*) AS "matches" FROM (SELECT 1 FROM "QueueItem" WHERE "filePath" LIKE ${pattern} ESCAPE '!' LIMIT ${SELECTIVE_SEARCH_MATCHES}) AS "probe"`;
-  return Number(probe?.matches ?? 0) < SELECTIVE_SEARCH_MATCHES
-    ? Prisma.sql`"id" IN (SELECT "id" FROM "QueueItem" WHERE "filePath" LIKE ${pattern} ESCAPE '!')`
-    : Prisma.sql`"filePath" LIKE ${pattern} ESCAPE '!'`;
+  const broad = Prisma.sql`"filePath" LIKE ${pattern} ESCAPE '!'`;
+  const trigrams = trigramQuery(search);
+  if (trigrams === null) {
+    const [probe] = await db.$queryRaw<{ matches: bigint | number }[]>`
+      SELECT COUNT(*) AS "matches" FROM (SELECT 1 FROM "QueueItem" WHERE "filePath" LIKE ${pattern} ESCAPE '!' LIMIT ${SELECTIVE_SEARCH_MATCHES}) AS "probe"`;
+    return Number(probe?.matches ?? 0) < SELECTIVE_SEARCH_MATCHES ? Prisma.sql`"id" IN (SELECT "id" FROM "QueueItem" WHERE ${broad})` : broad;
+  }
+  const matches = await db.$queryRaw<{ id: number }[]>`
+    SELECT q."id" FROM "QueueItemPathSearch" AS s CROSS JOIN "QueueItem" AS q ON q."id" = s.rowid
+    WHERE s."QueueItemPathSearch" MATCH ${trigrams} AND q."filePath" LIKE ${pattern} ESCAPE '!'
+    LIMIT ${SELECTIVE_SEARCH_MATCHES}`;
+  return matches.length < SELECTIVE_SEARCH_MATCHES ? Prisma.sql`"id" IN (SELECT value FROM json_each(${JSON.stringify(matches.map((row) => row.id))}))` : broad;
+}
+
+/**
+ * The search as an FTS5 query: every distinct trigram (3 characters, by code point, as the
+ * tokenizer counts them), each a quoted string, ANDed; null when shorter than one trigram.
+ */
+function trigramQuery(search: string): string | null {
+  const characters = Array.from(search);
+  if (characters.length < 3) return null;
+  const trigrams = new Set<string>();
+  for (let start = 0; start + 3 <= characters.length; start += 1) trigrams.add(characters.slice(start, start + 3).join(""));
+  return [...trigrams].map((trigram) => `"${trigram.replaceAll('"', '""')}"`).join(" AND ");
 }
 
 function escapeLike(text: string): string {
