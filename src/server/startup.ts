@@ -12,6 +12,8 @@ import { reportInterruptedScans } from "~/server/scan/scan-jobs";
 import { startScanScheduler } from "~/server/scan/scan-schedule";
 import { startBackupScheduler } from "~/server/backup/backup-schedule";
 import { markInterruptedDeliveries } from "~/server/webhooks/delivery-log";
+import { retryInterruptedDeliveries } from "~/server/webhooks/retry-delivery";
+import { errorSummary } from "~/server/error-code";
 import { shutDownOnSignals } from "~/server/shutdown";
 import { startEncoder } from "~/server/encoder/worker";
 
@@ -36,6 +38,8 @@ export async function runStartupTasks(): Promise<void> {
   await markInterruptedSyncRuns(db);
   await reportInterruptedScans(db);
   await markInterruptedDeliveries(db);
+  // In the background: a delivery may wait on its app, and the server must not wait for it.
+  void retryInterruptedDeliveries(db).catch((error: unknown) => log.error({ err: errorSummary(error) }, "re-applying interrupted webhook deliveries failed"));
   await startConnectionScheduler(db);
   await startScanScheduler(db);
   await startBackupScheduler(db);

@@ -8,6 +8,7 @@ import { setHttpClientDefaults } from "~/server/connections/http-client";
 import { db } from "~/server/db";
 import { upsertQueueItems } from "~/server/queue/queue-writer";
 import { INTERRUPTED_DELIVERY_ERROR, markInterruptedDeliveries } from "~/server/webhooks/delivery-log";
+import { retryInterruptedDeliveries } from "~/server/webhooks/retry-delivery";
 import { sonarrLibrary, startFakeArr, type FakeArrServer } from "../fakes/arr-fake-server";
 import { fakeEpisodeFile } from "../fakes/arr-library";
 import { signedInCaller } from "../support/callers";
@@ -104,20 +105,19 @@ describe("a webhook delivery killed with the server", () => {
     const [listed] = await api.connections.webhookDeliveries({ id: hook.id, limit: 10 });
     expect(listed).toMatchObject({ id: cutOff!.id, outcome: "failed", error: INTERRUPTED_DELIVERY_ERROR, retryable: true });
 
-    // Sonarr answers again: the retry does what the delivery would have done.
+    // Sonarr answers again: startup applies the delivery again, doing what it would have done.
     sonarr.setBehaviour({ delayMs: 0 });
     setHttpClientDefaults({ connectMs: 1_000, headersMs: 5_000, bodyIdleMs: 5_000, retryDelaysMs: [10, 10] });
-    const retried = await api.connections.retryWebhookDelivery({ deliveryId: cutOff!.id });
+    expect(await retryInterruptedDeliveries(db)).toBe(1);
     setHttpClientDefaults(null);
 
-    expect(retried).toMatchObject({ outcome: "accepted", itemsAffected: 3 });
     const queue = await db.queueItem.findMany({ where: { connectionId: hook.id }, select: { filePath: true, status: true } });
     expect(queue.sort((a, b) => a.filePath.localeCompare(b.filePath))).toEqual([
       { filePath: `${LOCAL}/Season 02/S02E04.mkv`, status: "queued" },
       { filePath: before, status: "removed" },
       { filePath: `${LOCAL}/Season 02/S02E05 renamed.mkv`, status: "queued" },
     ]);
-    expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: cutOff!.id } })).toMatchObject({ outcome: "accepted", payload: null });
+    expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: cutOff!.id } })).toMatchObject({ outcome: "accepted", itemsAffected: 3, payload: null });
     expect(await db.webhookDelivery.count({ where: { connectionId: hook.id } })).toBe(1);
   });
 });

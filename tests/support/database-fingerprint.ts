@@ -11,11 +11,12 @@ export type DatabaseFingerprint = Record<string, string>;
 export function openFingerprintReader(databaseUrl = process.env.DATABASE_URL ?? ""): { fingerprint: () => DatabaseFingerprint; close: () => void } {
   if (!databaseUrl.startsWith("file:")) throw new Error(`Expected a file: DATABASE_URL, got ${databaseUrl}`);
   const sqlite = new Database(databaseUrl.slice("file:".length), { readonly: true, fileMustExist: true });
-  const tables = sqlite
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '_prisma_migrations' ORDER BY name")
-    .pluck()
-    .all()
-    .filter((name): name is string => typeof name === "string");
+  const names = (sql: string) => sqlite.prepare(sql).pluck().all().filter((name): name is string => typeof name === "string");
+  // Full-text indexes (virtual tables and their shadow tables) are derived by triggers from the real tables.
+  const virtual = names("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'");
+  const tables = names("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '_prisma_migrations' ORDER BY name").filter(
+    (name) => !virtual.some((index) => name === index || name.startsWith(`${index}_`)),
+  );
   const readers = tables.map((table) => [table, sqlite.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).raw()] as const);
 
   return {

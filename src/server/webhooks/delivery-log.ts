@@ -1,5 +1,7 @@
 import "server-only";
+import { z } from "zod";
 import type { Database } from "~/server/db";
+import { sqlDate } from "~/server/sql-date";
 
 /**
  * Every authenticated delivery is recorded (unauthenticated ones are not: anyone could fill the
@@ -28,34 +30,42 @@ export interface DeliveryRecord {
   payload: string | null;
 }
 
+const insertedSchema = z.array(z.object({ id: z.number().int() })).length(1);
+
+/*
+ * Raw SQL for the insert and the update: both run on every delivery, and Prisma compiles each ORM
+ * query anew (about 2–3 ms of CPU here, ten times the statement itself; bench/RESULTS.md,
+ * "Webhooks"). receivedAt in the text form Prisma writes, so rows sort and compare alike.
+ */
 export async function recordDelivery(db: Database, record: DeliveryRecord): Promise<number> {
-  const row = await db.webhookDelivery.create({
-    data: {
-      ...record,
-      eventType: record.eventType.slice(0, 100),
-      error: truncate(record.error),
-      payload: keepsPayload(record.outcome) ? record.payload : null,
-    },
-    select: { id: true },
-  });
-  if (row.id % PRUNE_EVERY === 0) await pruneDeliveries(db, { connectionId: record.connectionId });
-  return row.id;
+  const payload = keepsPayload(record.outcome) ? record.payload : null;
+  const [row] = insertedSchema.parse(
+    await db.$queryRaw`
+      INSERT INTO "WebhookDelivery" ("connectionId", "appType", "eventType", "outcome", "error", "itemsAffected", "payload", "receivedAt")
+      VALUES (${record.connectionId}, ${record.appType}, ${record.eventType.slice(0, 100)}, ${record.outcome}, ${truncate(record.error)}, ${record.itemsAffected}, ${payload}, ${sqlDate(new Date())})
+      RETURNING "id"`,
+  );
+  const id = row!.id;
+  if (id % PRUNE_EVERY === 0) await pruneDeliveries(db, { connectionId: record.connectionId });
+  return id;
 }
 
 export async function updateDelivery(db: Database, id: number, result: Pick<DeliveryRecord, "outcome" | "error" | "itemsAffected">): Promise<void> {
-  await db.webhookDelivery.update({
-    where: { id },
-    data: { outcome: result.outcome, error: truncate(result.error), itemsAffected: result.itemsAffected, ...(keepsPayload(result.outcome) ? {} : { payload: null }) },
-  });
+  const keep = keepsPayload(result.outcome);
+  await db.$executeRaw`
+    UPDATE "WebhookDelivery" SET "outcome" = ${result.outcome}, "error" = ${truncate(result.error)}, "itemsAffected" = ${result.itemsAffected},
+      "payload" = CASE WHEN ${keep} THEN "payload" ELSE NULL END
+    WHERE "id" = ${id}`;
 }
 
 const keepsPayload = (outcome: DeliveryOutcome) => outcome === "failed" || outcome === "processing";
 
-export const INTERRUPTED_DELIVERY_ERROR = "Optimizarr stopped before this delivery finished; nothing of it was kept. Retry it";
+export const INTERRUPTED_DELIVERY_ERROR = "Optimizarr stopped before this delivery finished; it is applied again when Optimizarr starts (Retry if that failed too)";
 
 /**
  * At startup: deliveries a previous process left `processing` were cut off (no process is working
- * on them now). They become `failed` with their body kept, so the card offers a retry.
+ * on them now). They become `failed` with their body kept; startup then applies them again
+ * (retryInterruptedDeliveries), and the card offers a retry if that fails too.
  */
 export async function markInterruptedDeliveries(db: Database): Promise<number> {
   const { count } = await db.webhookDelivery.updateMany({ where: { outcome: "processing" }, data: { outcome: "failed", error: INTERRUPTED_DELIVERY_ERROR } });

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Database } from "~/server/db";
 import { isShuttingDown, trackRequestWork } from "~/server/shutdown-state";
-import { updateDelivery, type DeliveryOutcome } from "./delivery-log";
+import { INTERRUPTED_DELIVERY_ERROR, updateDelivery, type DeliveryOutcome } from "./delivery-log";
 import { applySafely } from "./receive-webhook";
 import { redactDeliveryText } from "./redact-delivery";
 import { parseWebhookEvent } from "./webhook-event";
@@ -24,6 +24,17 @@ export const RETRY_WHILE_STOPPING_MESSAGE = "Optimizarr is shutting down: retry 
 export function retryDelivery(db: Database, deliveryId: number): Promise<RetryResult> {
   if (isShuttingDown()) return Promise.resolve({ ok: false, code: "SERVICE_UNAVAILABLE", message: RETRY_WHILE_STOPPING_MESSAGE });
   return trackRequestWork(runRetry(db, deliveryId));
+}
+
+/**
+ * At startup, after markInterruptedDeliveries: every delivery a killed process cut off is applied
+ * again, one after another. Applying a delivery twice is safe (imports upsert, removals and moves
+ * find their work done), so a delivery half-applied before the kill ends complete either way.
+ */
+export async function retryInterruptedDeliveries(db: Database): Promise<number> {
+  const interrupted = await db.webhookDelivery.findMany({ where: { outcome: "failed", error: INTERRUPTED_DELIVERY_ERROR, payload: { not: null } }, select: { id: true }, orderBy: { id: "asc" } });
+  for (const { id } of interrupted) await retryDelivery(db, id);
+  return interrupted.length;
 }
 
 async function runRetry(db: Database, deliveryId: number): Promise<RetryResult> {
