@@ -1,7 +1,10 @@
 import "server-only";
+import { z } from "zod";
+import { Prisma } from "~/generated/prisma/client";
 import type { QueueStatus } from "~/lib/queue-enums";
 import { arrExternalId, arrParentId } from "~/server/connections/arr-common";
 import type { LibraryFile } from "~/server/connections/connection-client";
+import { invalidateParentSnapshot } from "~/server/connections/series-snapshots";
 import type { Database } from "~/server/db";
 import { normaliseCodec } from "~/server/media/codec";
 import { pickMediaFacts, type MediaFacts } from "~/server/media/media-facts";
@@ -70,6 +73,8 @@ const REMOVABLE_STATUSES: readonly string[] = ["queued", "skipped", "failed"] sa
  * never changes (or, through its answer, reveals) another connection's or a scan's items.
  */
 export async function applyWebhookEvent(db: Database, target: WebhookTarget, event: WebhookEvent): Promise<ApplyResult> {
+  // The next quick sync must re-read a series this delivery changed: a rename leaves its statistics as they were.
+  if (target.appType === "sonarr" && "mediaId" in event) await invalidateParentSnapshot(db, target.connectionId, arrParentId("sonarr", event.mediaId));
   switch (event.kind) {
     case "test":
       return { outcome: "accepted", itemsAffected: 0, note: null, outOfScope: [] };
@@ -299,16 +304,21 @@ async function foreignFolders(db: Database, target: WebhookTarget, filePaths: re
   const folders = new Set(filePaths.flatMap((path) => parentFolder(path) ?? []));
   const foreign = new Set<string>();
   for (const folder of folders) {
-    // LIKE ignores ASCII case: narrow in SQL, decide exactly here.
-    const rows = await db.queueItem.findMany({
-      where: { connectionId: { not: null, notIn: [target.connectionId] }, filePath: { startsWith: folder } },
-      select: { filePath: true },
-      take: 100,
-    });
+    // Every delivery asks this, so: raw SQL (an ORM query costs far more to compile than to run)
+    // and a range of the filePath index, not LIKE (case-insensitive, so a scan of the whole queue).
+    // Paths inside `folder` sort from `folder/` to just before `folder0` ('0' follows '/'), or
+    // `folder\` to `folder]` on Windows; isInsideFolder still decides exactly.
+    const separators: [string, string][] = isWindowsPath(folder) ? [["/", "0"], ["\\", "]"]] : [["/", "0"]];
+    const ranges = separators.map(([from, to]) => Prisma.sql`("filePath" >= ${folder + from} AND "filePath" < ${folder + to})`);
+    const rows = rowsWithPath.parse(
+      await db.$queryRaw`SELECT "filePath" FROM "QueueItem" WHERE (${Prisma.join(ranges, " OR ")}) AND "connectionId" IS NOT NULL AND "connectionId" <> ${target.connectionId} LIMIT 1`,
+    );
     if (rows.some((row) => isInsideFolder(row.filePath, folder))) foreign.add(folder);
   }
   return foreign;
 }
+
+const rowsWithPath = z.array(z.object({ filePath: z.string() }));
 
 /** Items not of this connection; spelled out because `connectionId <> x` is never true for NULL. */
 function notMine(target: WebhookTarget) {

@@ -30,7 +30,7 @@ export interface DeliveryRecord {
   payload: string | null;
 }
 
-const insertedSchema = z.array(z.object({ id: z.number().int() })).length(1);
+const insertedSchema = z.tuple([z.object({ id: z.number().int() })]);
 
 /*
  * Raw SQL for the insert and the update: both run on every delivery, and Prisma compiles each ORM
@@ -39,13 +39,12 @@ const insertedSchema = z.array(z.object({ id: z.number().int() })).length(1);
  */
 export async function recordDelivery(db: Database, record: DeliveryRecord): Promise<number> {
   const payload = keepsPayload(record.outcome) ? record.payload : null;
-  const [row] = insertedSchema.parse(
+  const [{ id }] = insertedSchema.parse(
     await db.$queryRaw`
       INSERT INTO "WebhookDelivery" ("connectionId", "appType", "eventType", "outcome", "error", "itemsAffected", "payload", "receivedAt")
       VALUES (${record.connectionId}, ${record.appType}, ${record.eventType.slice(0, 100)}, ${record.outcome}, ${truncate(record.error)}, ${record.itemsAffected}, ${payload}, ${sqlDate(new Date())})
       RETURNING "id"`,
   );
-  const id = row!.id;
   if (id % PRUNE_EVERY === 0) await pruneDeliveries(db, { connectionId: record.connectionId });
   return id;
 }

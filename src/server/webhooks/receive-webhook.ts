@@ -8,7 +8,7 @@ import { redactDeliveryText } from "./redact-delivery";
 import { pendingConnectionFor } from "./pending-secrets";
 import { parseWebhookEvent, type WebhookEvent } from "./webhook-event";
 import { hashesMatch, hashWebhookSecret, presentedWebhookToken } from "./webhook-secret";
-import { buildWebhookTarget, isWebhookAppType, WEBHOOK_APP_LABELS, type WebhookConnection, webhookConnectionSelect } from "./webhook-target";
+import { buildWebhookTarget, findWebhookConnection, isWebhookAppType, WEBHOOK_APP_LABELS, type WebhookConnection } from "./webhook-target";
 
 /**
  * `POST /api/webhooks/<appType>`: authenticate (the secret also says which connection sent it),
@@ -126,11 +126,11 @@ async function authenticate(db: Database, request: Request): Promise<WebhookConn
   const token = presentedWebhookToken(request);
   if (!token) return null;
   const hash = hashWebhookSecret(token);
-  const connection = await db.externalConnection.findFirst({ where: { webhookSecretHash: hash }, select: webhookConnectionSelect });
+  const connection = await findWebhookConnection(db, { secretHash: hash });
   if (connection?.webhookSecretHash && hashesMatch(connection.webhookSecretHash, hash)) return connection;
   // A registration in progress: the app's live Test arrives before the new secret is stored.
   const pendingId = pendingConnectionFor(hash);
-  return pendingId === null ? null : db.externalConnection.findUnique({ where: { id: pendingId }, select: webhookConnectionSelect });
+  return pendingId === null ? null : findWebhookConnection(db, { id: pendingId });
 }
 
 function reply(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): Response {

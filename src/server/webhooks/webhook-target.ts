@@ -1,5 +1,6 @@
 import "server-only";
-import type { Prisma } from "~/generated/prisma/client";
+import { z } from "zod";
+import { Prisma } from "~/generated/prisma/client";
 import { APP_TYPES } from "~/lib/queue-enums";
 import type { Database } from "~/server/db";
 import { appDefinition } from "~/server/connections/apps";
@@ -25,6 +26,31 @@ export const webhookConnectionSelect = {
 } as const satisfies Prisma.ExternalConnectionSelect;
 
 export type WebhookConnection = Prisma.ExternalConnectionGetPayload<{ select: typeof webhookConnectionSelect }>;
+
+const webhookConnectionRowSchema = z.object({
+  id: z.number().int(),
+  appType: z.string(),
+  baseUrl: z.string(),
+  apiKeyEncrypted: z.string(),
+  trustedCertSha256: z.string().nullable(),
+  enabled: z.boolean(),
+  private: z.boolean(),
+  displayAlias: z.string().nullable(),
+  pathMappings: z.json(),
+  webhookSecretHash: z.string().nullable(),
+}) satisfies z.ZodType<WebhookConnection>;
+
+/**
+ * The connection a delivery's secret hash (or a pending registration's id) names. Raw SQL, not
+ * `findFirst`: it runs on every delivery, and Prisma compiles each ORM query anew (about 2–3 ms of
+ * CPU here, ten times the statement itself; bench/RESULTS.md, "Webhooks").
+ */
+export async function findWebhookConnection(db: Database, by: { secretHash: string } | { id: number }): Promise<WebhookConnection | null> {
+  const rows: unknown[] = await db.$queryRaw`
+    SELECT "id", "appType", "baseUrl", "apiKeyEncrypted", "trustedCertSha256", "enabled", "private", "displayAlias", "pathMappings", "webhookSecretHash"
+    FROM "ExternalConnection" WHERE ${"id" in by ? Prisma.sql`"id" = ${by.id}` : Prisma.sql`"webhookSecretHash" = ${by.secretHash}`} LIMIT 1`;
+  return rows.length === 0 ? null : webhookConnectionRowSchema.parse(rows[0]);
+}
 
 export const WEBHOOK_APP_LABELS = { sonarr: "Sonarr", radarr: "Radarr" } as const satisfies Record<WebhookAppType, string>;
 
