@@ -57,4 +57,20 @@ describe("stats.savings", () => {
     expect(withPrivate.bySource[0]).toEqual({ source: "stash", connectionId: secret.id, label: "Other", savedBytes: 7_000n, items: 1 });
     expect(JSON.stringify(withPrivate, (_, value: unknown) => (typeof value === "bigint" ? value.toString() : value))).not.toContain("Secret Stash Name");
   });
+
+  it("puts each encode in its local calendar day, at the very edges of days, and counts older ones in the totals only", async () => {
+    const now = new Date();
+    const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+    const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
+    await encoded(1n, today); // the first millisecond of today
+    await encoded(2n, new Date(today.getTime() - 1)); // the last of yesterday
+    await encoded(4n, yesterday);
+    await encoded(8n, new Date(yesterday.getTime() - 1)); // the day before: outside a 2-day window
+    await encoded(16n, new Date(now.getFullYear() - 1, 0, 1)); // last year
+
+    const savings = await api.stats.savings({ days: 2 });
+
+    expect(savings.byDay.map((day) => [day.savedBytes, day.items])).toEqual([[6n, 2], [1n, 1]]);
+    expect(savings).toMatchObject({ savedBytes: 31n, encodedItems: 5 });
+  });
 });

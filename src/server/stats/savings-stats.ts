@@ -3,9 +3,10 @@ import { Prisma } from "~/generated/prisma/client";
 import { QUEUE_SOURCES, type QueueSource } from "~/lib/queue-enums";
 import { enumValueOr } from "~/lib/enum-value";
 import type { Database } from "~/server/db";
+import { sqlDate } from "~/server/sql-date";
 import { PRIVATE_PLACEHOLDER } from "~/server/privacy/redact";
 import type { StatsSummaryInput } from "./stats-inputs";
-import { shownInStatsSql } from "./stats-service";
+import { shownInStatsByIdSql } from "./stats-service";
 
 /**
  * What encoding has saved: in total, per day, and per source. Counted from the encode jobs that
@@ -39,27 +40,51 @@ export interface SavingsStats {
   includesPrivate: boolean;
 }
 
-interface JobRow {
-  finishedAt: Date | string | number;
-  savedBytes: bigint | number;
+interface SourceRow {
   source: string;
   connectionId: number | bigint | null;
-  private: boolean | number | bigint;
   connectionName: string | null;
   connectionAlias: string | null;
   connectionPrivate: boolean | number | bigint | null;
+  savedBytes: bigint | number | null;
+  items: bigint | number;
 }
 
+interface BucketRow {
+  /** The quarter hour (UTC) the jobs finished in, "YYYY-MM-DDTHH:MM:00Z". */
+  bucket: string;
+  savedBytes: bigint | number | null;
+  items: bigint | number;
+}
+
+/**
+ * Summed in SQL (a million-item queue can hold tens of thousands of encodes): per source for the
+ * totals, per quarter hour for the days. Days are the server's local calendar days; every time
+ * zone's offset is a whole number of quarter hours, so each quarter hour (UTC) falls in exactly one
+ * local day, which JavaScript's Date then names, daylight saving included.
+ */
 export async function savingsStats(db: Database, input: StatsSummaryInput & { days?: number }, now = new Date()): Promise<SavingsStats> {
   const days = input.days ?? 30;
-  const rows = await db.$queryRaw<JobRow[]>`
-    SELECT j."finishedAt", j."savedBytes", "QueueItem"."source", "QueueItem"."connectionId", "QueueItem"."private",
-      c."name" AS "connectionName", c."displayAlias" AS "connectionAlias", c."private" AS "connectionPrivate"
-    FROM "EncodeJob" AS j
-    JOIN "QueueItem" ON "QueueItem"."id" = j."queueItemId"
-    LEFT JOIN "ExternalConnection" AS c ON c."id" = "QueueItem"."connectionId"
-    WHERE j."status" = 'done' AND j."savedBytes" > 0 AND ${shownInStatsSql}
+  const firstDay = new Date(now.getFullYear(), now.getMonth(), now.getDate() - (days - 1));
+  const scope = Prisma.sql`j."status" = 'done' AND j."savedBytes" > 0 AND ${shownInStatsByIdSql}
       ${input.includePrivate ? Prisma.empty : Prisma.sql`AND NOT "QueueItem"."private"`}`;
+  const [sources, buckets] = await db.$transaction([
+    db.$queryRaw<SourceRow[]>`
+      SELECT "QueueItem"."source", "QueueItem"."connectionId", c."name" AS "connectionName", c."displayAlias" AS "connectionAlias", c."private" AS "connectionPrivate",
+        SUM(j."savedBytes") AS "savedBytes", COUNT(*) AS "items"
+      FROM "EncodeJob" AS j
+      JOIN "QueueItem" ON "QueueItem"."id" = j."queueItemId"
+      LEFT JOIN "ExternalConnection" AS c ON c."id" = "QueueItem"."connectionId"
+      WHERE ${scope}
+      GROUP BY "QueueItem"."source", "QueueItem"."connectionId"`,
+    db.$queryRaw<BucketRow[]>`
+      SELECT strftime('%Y-%m-%dT%H:', j."finishedAt") || printf('%02d', CAST(strftime('%M', j."finishedAt") AS INTEGER) / 15 * 15) || ':00Z' AS "bucket",
+        SUM(j."savedBytes") AS "savedBytes", COUNT(*) AS "items"
+      FROM "EncodeJob" AS j
+      JOIN "QueueItem" ON "QueueItem"."id" = j."queueItemId"
+      WHERE ${scope} AND j."finishedAt" >= ${sqlDate(new Date(firstDay.getTime() - DAY_MS))}
+      GROUP BY 1`,
+  ]);
 
   const byDay = new Map<string, SavingsPoint>();
   for (let offset = days - 1; offset >= 0; offset -= 1) {
@@ -67,26 +92,32 @@ export async function savingsStats(db: Database, input: StatsSummaryInput & { da
     const key = dayKey(new Date(now.getFullYear(), now.getMonth(), now.getDate() - offset));
     byDay.set(key, { day: key, savedBytes: 0n, items: 0 });
   }
+  for (const row of buckets) {
+    const point = byDay.get(dayKey(new Date(row.bucket)));
+    if (point) {
+      point.savedBytes += BigInt(row.savedBytes ?? 0);
+      point.items += Number(row.items);
+    }
+  }
+  // Scanned files have no connection: they group by source; a connection's by its id.
   const bySource = new Map<string, SavingsBySource>();
   let savedBytes = 0n;
-  for (const row of rows) {
-    const saved = BigInt(row.savedBytes);
+  let encodedItems = 0;
+  for (const row of sources) {
+    const saved = BigInt(row.savedBytes ?? 0);
+    const items = Number(row.items);
     savedBytes += saved;
-    const point = byDay.get(dayKey(new Date(row.finishedAt)));
-    if (point) {
-      point.savedBytes += saved;
-      point.items += 1;
-    }
+    encodedItems += items;
     const connectionId = row.connectionId === null ? null : Number(row.connectionId);
     const key = connectionId === null ? `source:${row.source}` : `connection:${connectionId}`;
     const group = bySource.get(key) ?? { source: enumValueOr(QUEUE_SOURCES, row.source, "scan"), connectionId, label: sourceLabel(row), savedBytes: 0n, items: 0 };
     group.savedBytes += saved;
-    group.items += 1;
+    group.items += items;
     bySource.set(key, group);
   }
   return {
     savedBytes,
-    encodedItems: rows.length,
+    encodedItems,
     byDay: [...byDay.values()],
     bySource: [...bySource.values()].sort((a, b) => (a.savedBytes === b.savedBytes ? 0 : a.savedBytes > b.savedBytes ? -1 : 1)),
     days,
@@ -94,7 +125,9 @@ export async function savingsStats(db: Database, input: StatsSummaryInput & { da
   };
 }
 
-function sourceLabel(row: JobRow): string {
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function sourceLabel(row: SourceRow): string {
   if (row.connectionName === null) return row.source === "scan" ? "Folder scans" : "Removed connection";
   return Boolean(row.connectionPrivate) ? (row.connectionAlias ?? PRIVATE_PLACEHOLDER) : row.connectionName;
 }

@@ -60,14 +60,22 @@ export const shownInStatsSql = Prisma.sql`("QueueItem"."connectionId" IS NULL OR
 /**
  * Ids of the rows inside a scan root hidden from statistics, as shownInStatsSql's NOT EXISTS decides
  * it, but driven from the (few) roots through the filePath index: "inside" is the path itself or a
- * path in [root + "/", root + "0"), "0" being the character after "/". Nested roots are deduplicated
- * by the IN that consumes it.
+ * path in [root + "/", root + "0"), "0" being the character after "/"; a root at "/" holds every
+ * file. CROSS JOIN keeps the roots the outer loop, so no root means no row read. Nested roots are
+ * deduplicated by the IN that consumes it.
  */
 const inHiddenRootIdsSql = Prisma.sql`
   SELECT q."id" FROM "ScanRoot" AS r CROSS JOIN "QueueItem" AS q
     WHERE NOT r."showInStats" AND r."path" <> '/' AND q."filePath" >= r."path" || '/' AND q."filePath" < r."path" || '0'
   UNION ALL SELECT q."id" FROM "ScanRoot" AS r CROSS JOIN "QueueItem" AS q WHERE NOT r."showInStats" AND q."filePath" = r."path"
-  UNION ALL SELECT q."id" FROM "QueueItem" AS q WHERE EXISTS (SELECT 1 FROM "ScanRoot" AS r WHERE NOT r."showInStats" AND r."path" = '/')`;
+  UNION ALL SELECT q."id" FROM "ScanRoot" AS r CROSS JOIN "QueueItem" AS q WHERE NOT r."showInStats" AND r."path" = '/'`;
+
+/**
+ * shownInStatsSql for statements over many rows: the hidden roots' rows are collected once through
+ * the path index instead of each row testing every root.
+ */
+export const shownInStatsByIdSql = Prisma.sql`("QueueItem"."connectionId" IS NULL OR "QueueItem"."connectionId" NOT IN (SELECT "id" FROM "ExternalConnection" WHERE NOT "showInStats"))
+      AND "QueueItem"."id" NOT IN (${inHiddenRootIdsSql})`;
 
 /** The totals less the hidden roots' rows, per group (same keys on both sides). */
 function subtractGroups(totals: readonly AggregateRow[], hidden: readonly AggregateRow[]): AggregateRow[] {
