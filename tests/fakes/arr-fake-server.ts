@@ -434,11 +434,15 @@ export async function startFakeArr(options: FakeArrOptions): Promise<FakeArrServ
   };
 }
 
-/** A Sonarr library from plain lists: series (with statistics from the files) and episode files grouped by seriesId. */
+/**
+ * A Sonarr library from plain lists: series (with statistics from the files: count and summed size,
+ * so they change when a file is added, deleted or resized) and episode files grouped by seriesId.
+ */
 export function sonarrLibrary(series: { id: number; files: Json[]; overrides?: JsonObject }[]): FakeLibrary {
   const bySeries = new Map(series.map((entry) => [entry.id, entry.files]));
+  const sizeOf = (file: Json) => (file && typeof file === "object" && !Array.isArray(file) && typeof file.size === "number" ? file.size : 0);
   return {
-    series: series.map((entry) => fakeSeries(entry.id, entry.files.length, entry.overrides)),
+    series: series.map((entry) => fakeSeries(entry.id, entry.files.length, entry.overrides, entry.files.reduce<number>((sum, file) => sum + sizeOf(file), 0))),
     episodeFiles: (seriesId) => bySeries.get(seriesId) ?? [],
   };
 }

@@ -145,8 +145,12 @@ export function fakeMovie(id: number, file: Omit<FileOptions, "id"> & { id?: num
   return movie;
 }
 
-/** A Sonarr SeriesResource with statistics (episodeFileCount is what Optimizarr reads to size the sync). */
-export function fakeSeries(id: number, episodeFileCount: number, overrides: JsonObject = {}): JsonObject {
+/**
+ * A Sonarr SeriesResource with statistics (episodeFileCount sizes the sync; with sizeOnDisk and the
+ * per-season figures they tell a quick sync whether the series changed). `sizeOnDisk`: the sum of its
+ * files' sizes, as Sonarr computes it; `sonarrLibrary` passes the real sum.
+ */
+export function fakeSeries(id: number, episodeFileCount: number, overrides: JsonObject = {}, sizeOnDisk = episodeFileCount * 1_500_000_000): JsonObject {
   return {
     id,
     title: `Series ${id}`,
@@ -159,7 +163,7 @@ export function fakeSeries(id: number, episodeFileCount: number, overrides: Json
     airTime: "21:00",
     images: [{ coverType: "poster", url: `/MediaCover/${id}/poster.jpg`, remoteUrl: "https://artworks.thetvdb.com/x.jpg" }],
     originalLanguage: { id: 1, name: "English" },
-    seasons: [{ seasonNumber: 1, monitored: true, statistics: { episodeFileCount, episodeCount: episodeFileCount, totalEpisodeCount: episodeFileCount, sizeOnDisk: 0, releaseGroups: [], percentOfEpisodes: 100 } }],
+    seasons: [{ seasonNumber: 1, monitored: true, statistics: { episodeFileCount, episodeCount: episodeFileCount, totalEpisodeCount: episodeFileCount, sizeOnDisk, releaseGroups: episodeFileCount > 0 ? ["GRP"] : [], percentOfEpisodes: 100 } }],
     year: 2019,
     path: `/tv/Series ${id}`,
     qualityProfileId: 1,
@@ -187,8 +191,8 @@ export function fakeSeries(id: number, episodeFileCount: number, overrides: Json
       episodeFileCount,
       episodeCount: episodeFileCount,
       totalEpisodeCount: episodeFileCount,
-      sizeOnDisk: episodeFileCount * 1_500_000_000,
-      releaseGroups: ["GRP"],
+      sizeOnDisk,
+      releaseGroups: episodeFileCount > 0 ? ["GRP"] : [],
       percentOfEpisodes: 100,
     },
     languageProfileId: 1,
@@ -239,10 +243,18 @@ export function generateRadarrLibrary(count: number): ListLike<JsonObject> {
   });
 }
 
-/** `seriesCount` series × `filesPerSeries` episode files, ids stable and unique. */
+/**
+ * `seriesCount` series × `filesPerSeries` episode files, ids stable and unique. Each file's size is
+ * 1,000,000,000 + its id, and each series' sizeOnDisk their sum, as Sonarr's statistics would say.
+ */
 export function generateSonarrLibrary(seriesCount: number, filesPerSeries: number): { series: ListLike<JsonObject>; episodeFiles: (seriesId: number) => ListLike<JsonObject> } {
+  const sizeOnDisk = (seriesId: number) => {
+    const firstId = (seriesId - 1) * filesPerSeries + 1;
+    const lastId = firstId + filesPerSeries - 1;
+    return filesPerSeries * 1_000_000_000 + ((firstId + lastId) * filesPerSeries) / 2;
+  };
   return {
-    series: generatedList(seriesCount, (index) => fakeSeries(index + 1, filesPerSeries)),
+    series: generatedList(seriesCount, (index) => fakeSeries(index + 1, filesPerSeries, {}, sizeOnDisk(index + 1))),
     episodeFiles: (seriesId) =>
       seriesId < 1 || seriesId > seriesCount
         ? generatedList(0, () => ({}))

@@ -41,6 +41,13 @@ async function radarrWith(root: string, movies: ReturnType<typeof fakeMovie>[]) 
   return { radarr, connectionId: connection.id };
 }
 
+/** A full sync (every series re-read): what these failure cases are about, whatever the statistics say. */
+async function fullSyncToEnd(id: number) {
+  const { runId } = await api.connections.sync({ id, full: true });
+  await waitForSyncRun(runId);
+  return api.connections.syncRun({ runId });
+}
+
 beforeAll(() => setHttpClientDefaults({ connectMs: 1_000, headersMs: 500, bodyIdleMs: 500, retryDelaysMs: [10, 10] }));
 afterAll(() => setHttpClientDefaults(null));
 afterEach(async () => {
@@ -160,14 +167,14 @@ describe("files gone from a complete listing", () => {
     // Series 1 lost its file, and series 3 cannot be read: the listing stops partway.
     sonarr.setLibrary(sonarrLibrary([{ id: 1, files: [] }, series[1]!, series[2]!]));
     sonarr.setBehaviour({ failEpisodeFilesFor: [3] });
-    const partial = await syncToEnd(connection.id);
+    const partial = await fullSyncToEnd(connection.id);
     // The whole app failing.
     sonarr.setBehaviour({ failEpisodeFilesFor: [], respondWith: "server-error" });
-    const failed = await syncToEnd(connection.id);
+    const failed = await fullSyncToEnd(connection.id);
     // Complete, but with an entry too malformed to read: it may be the missing file.
     sonarr.setBehaviour({ respondWith: "normal" });
     sonarr.setLibrary(sonarrLibrary([{ id: 1, files: [{ id: "not-a-file" }] }, series[1]!, series[2]!]));
-    const malformed = await syncToEnd(connection.id);
+    const malformed = await fullSyncToEnd(connection.id);
 
     expect(partial).toMatchObject({ status: "failed", removed: 0 });
     expect(failed).toMatchObject({ status: "failed", removed: 0 });
@@ -217,11 +224,11 @@ describe("what a run knows of its listing stays its own", () => {
     await syncToEnd(connection.id);
 
     sonarr.setBehaviour({ failEpisodeFilesFor: [2] });
-    const failed = await syncToEnd(connection.id);
+    const failed = await fullSyncToEnd(connection.id);
     // Series 1's first file is gone from the app; the listing is complete again.
     sonarr.setBehaviour({ failEpisodeFilesFor: [] });
     sonarr.setLibrary(sonarrLibrary([{ id: 1, files: firstFiles.slice(1) }, series[1]!]));
-    const complete = await syncToEnd(connection.id);
+    const complete = await fullSyncToEnd(connection.id);
 
     expect(failed).toMatchObject({ status: "failed", processed: 2_000, unchanged: 2_000, removed: 0 });
     expect(complete).toMatchObject({ status: "succeeded", removed: 1, unchanged: 2_000 });

@@ -23,10 +23,26 @@ export interface LibraryFile extends MediaFacts {
 export type LibraryEvent =
   /** How many files to expect, when the app says so up front (Sonarr's statistics). */
   | { type: "total"; total: number }
-  /** Files that validated, plus how many items in the same stretch did not. */
-  | { type: "files"; files: LibraryFile[]; invalid: number }
+  /**
+   * Files that validated, plus how many items in the same stretch did not. `parents`: series whose
+   * listing is complete with this event (all their files yielded and valid), or skipped as unchanged.
+   */
+  | { type: "files"; files: LibraryFile[]; invalid: number; parents?: readonly ParentListing[] }
   /** A request failed after retries: the listing is incomplete and must not count as a success. */
   | { type: "failed"; error: ConnectionError };
+
+/** A series (Sonarr) as a listing saw it: its statistics' fingerprint, and whether it was skipped as unchanged. */
+export interface ParentListing {
+  /** "series:7", as LibraryFile.externalParentId spells it. */
+  parentId: string;
+  fingerprint: string;
+  skipped: boolean;
+}
+
+/** A quick listing: parents whose fingerprint still matches are not re-read (apps that can't tell ignore it). */
+export interface LibraryOptions {
+  knownParents?: ReadonlyMap<string, string>;
+}
 
 /**
  * One series' (Sonarr) or movie's (Radarr) folder and files, as the app lists them now: what a
@@ -96,7 +112,7 @@ export interface ConnectionClient {
   /** One request: who answers at this address, and is the key right? Never retried (a person is waiting). */
   testConnection(): Promise<Result<AppIdentity>>;
   /** The whole library, streamed; ends with a `failed` event if it could not be read completely. */
-  library(): AsyncGenerator<LibraryEvent>;
+  library(options?: LibraryOptions): AsyncGenerator<LibraryEvent>;
   /** The file with this id as the app knows it now; null when the app no longer has it. */
   currentFile(file: AppFileRef): Promise<Result<AppFileState | null>>;
   /** Makes the app rescan a replaced file, waits for the rescan, and reads the file back. */

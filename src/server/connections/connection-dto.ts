@@ -7,6 +7,7 @@ import { healthOf, type ConnectionHealth } from "./connection-health";
 import { parseStoredTagFilter } from "./connection-schemas";
 import { parseStoredPathMappings, type PathMapping } from "./path-mapping";
 import { nextScheduledSyncAt } from "./scheduler";
+import { QUICK_SYNC_APPS } from "./series-snapshots";
 import { activeSyncRunId, toSyncRunDto, type SyncRunDto } from "./sync";
 
 /**
@@ -43,6 +44,10 @@ export interface ConnectionDto {
   tagFilter: string[];
   pathMappings: PathMapping[];
   syncIntervalMinutes: number | null;
+  /** Hours between full syncs; the syncs between them skip unchanged series (Sonarr). */
+  fullSyncEveryHours: number;
+  /** Whether this app's syncs can be quick (skip unchanged series), so "Full sync" means something. */
+  quickSync: boolean;
   nextSyncAt: Date | null;
   trustedCertSha256: string | null;
   appName: string | null;
@@ -82,6 +87,8 @@ export function toConnectionDto(row: ConnectionRow): ConnectionDto {
     tagFilter: parseStoredTagFilter(row.tagFilter),
     pathMappings: parseStoredPathMappings(row.pathMappings),
     syncIntervalMinutes: row.syncIntervalMinutes,
+    fullSyncEveryHours: row.fullSyncEveryHours,
+    quickSync: QUICK_SYNC_APPS.has(row.appType),
     nextSyncAt: nextScheduledSyncAt(row.id),
     trustedCertSha256: row.trustedCertSha256,
     appName: row.appName,

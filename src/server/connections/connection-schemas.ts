@@ -56,6 +56,13 @@ const certificateFingerprintSchema = z
 
 const syncIntervalMinutesSchema = intervalMinutesSchema("Sync");
 
+/** Hours between full syncs of a Sonarr connection (the ones between are quick); a week at most, so nothing stale lingers long. */
+const fullSyncEveryHoursSchema = z
+  .number({ error: "Full sync interval must be a number of hours" })
+  .int("Full sync interval must be whole hours")
+  .min(1, "Full sync interval must be at least 1 hour")
+  .max(168, "Full sync interval must be at most 168 hours (a week)");
+
 const tagFilterSchema = z.array(z.string().trim().min(1).max(100)).max(50);
 
 const storedTagFilterSchema = z.array(z.string());
@@ -81,6 +88,7 @@ const connectionSettingsFields = {
   tagFilter: tagFilterSchema.optional(),
   pathMappings: pathMappingsSchema.optional(),
   syncIntervalMinutes: syncIntervalMinutesSchema.optional(),
+  fullSyncEveryHours: fullSyncEveryHoursSchema.optional(),
 };
 
 export const createConnectionInputSchema = z.object({
@@ -131,3 +139,6 @@ export const syncRunsInputSchema = z.object({
 });
 
 export const syncRunInputSchema = z.object({ runId: z.number().int().positive() });
+
+/** `full`: re-read every series; left out, a quick sync once a complete run exists (Sonarr). */
+export const syncInputSchema = z.object({ id: connectionIdSchema, full: z.boolean().optional() });

@@ -182,6 +182,7 @@ export async function createConnection(db: Database, input: CreateConnectionInpu
       tagFilter: input.tagFilter ?? [],
       pathMappings: input.pathMappings ?? [],
       syncIntervalMinutes: input.syncIntervalMinutes ?? null,
+      fullSyncEveryHours: input.fullSyncEveryHours,
       trustedCertSha256,
       appName: result.appName,
       version: result.version,
@@ -217,6 +218,7 @@ export async function updateConnection(db: Database, input: UpdateConnectionInpu
     tagFilter: input.tagFilter,
     pathMappings: input.pathMappings,
     syncIntervalMinutes: input.syncIntervalMinutes,
+    fullSyncEveryHours: input.fullSyncEveryHours,
   };
   if (needsTest) {
     let apiKey = input.apiKey;
@@ -254,9 +256,9 @@ export async function deleteConnection(db: Database, id: number): Promise<{ ok: 
   return { ok: true };
 }
 
-export async function syncConnection(db: Database, id: number): Promise<{ runId: number }> {
+export async function syncConnection(db: Database, id: number, full?: boolean): Promise<{ runId: number }> {
   try {
-    const { runId, alreadyRunning } = await startSync(db, id, "manual");
+    const { runId, alreadyRunning } = await startSync(db, id, "manual", { full });
     // A manual sync pushes the next scheduled one back by a whole interval.
     if (!alreadyRunning) await rescheduleConnection(id);
     return { runId };

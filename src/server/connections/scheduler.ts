@@ -1,9 +1,13 @@
 import "server-only";
 import { createLogger } from "~/server/logger";
 import { createIntervalScheduler } from "~/server/scheduling/interval-scheduler";
+import { isFullSyncDue } from "./series-snapshots";
 import { startSync, SyncStartError, waitForSyncRun } from "./sync";
 
-/** Scheduled syncs: every enabled connection with `syncIntervalMinutes`, timed from its latest run. */
+/**
+ * Scheduled syncs: every enabled connection with `syncIntervalMinutes`, timed from its latest run.
+ * Quick (unchanged series skipped) unless the last full sync is `fullSyncEveryHours` old.
+ */
 const log = createLogger("connections.scheduler");
 
 const syncScheduler = createIntervalScheduler({
@@ -22,7 +26,7 @@ const syncScheduler = createIntervalScheduler({
   },
   async run(db, id) {
     try {
-      const { runId } = await startSync(db, id, "schedule");
+      const { runId } = await startSync(db, id, "schedule", { full: await isFullSyncDue(db, id) });
       await waitForSyncRun(runId);
     } catch (error) {
       if (!(error instanceof SyncStartError)) throw error;

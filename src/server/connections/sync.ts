@@ -10,11 +10,12 @@ import { refuseWorkWhenShuttingDown } from "~/server/shutdown-state";
 import { sqlDate } from "~/server/sql-date";
 import { openApiKey } from "./api-key";
 import { appDefinition, createConnectionClient } from "./apps";
-import type { LibraryFile } from "./connection-client";
+import type { LibraryFile, ParentListing } from "./connection-client";
 import { clearedConnectionFailure, recordConnectionFailure } from "./connection-health";
 import { parseStoredTagFilter } from "./connection-schemas";
 import type { ConnectionError } from "./errors";
 import { createPathMapper, parseStoredPathMappings, type PathMapper } from "./path-mapping";
+import { loadParentSnapshots, QUICK_SYNC_APPS, replaceParentSnapshots } from "./series-snapshots";
 
 /**
  * Library sync: stream the app's library, map paths, write the queue in batches, record the run.
@@ -25,6 +26,10 @@ import { createPathMapper, parseStoredPathMappings, type PathMapper } from "./pa
  * by their id in the app, so a rename updates the row. Only a complete listing (succeeded, nothing
  * left out as malformed) may say a file is gone: this connection's queued/skipped items it did not
  * list are then marked `removed` (never deleted; the writer queues them again if they come back).
+ *
+ * A quick sync (Sonarr; the default once a complete run exists) doesn't re-read a series whose
+ * statistics match the last complete sync: its items count as listed (./series-snapshots.ts). A full
+ * sync re-reads everything: on demand, when no complete run exists, and on the schedule's say.
  *
  * Progress lives in memory for fast polling and is written to the SyncRun row after every batch,
  * so a restart finds the run (and marks it interrupted) rather than losing it.
@@ -50,10 +55,14 @@ interface Progress {
   invalid: number;
   /** Items the app no longer lists, marked removed once the listing proved complete. */
   removed: number;
+  /** Series listed so far (Sonarr), and how many of them were skipped as unchanged. */
+  parentsTotal: number;
+  parentsSkipped: number;
 }
 
 interface ActiveRun {
   connectionId: number;
+  appType: string;
   runId: number;
   trigger: SyncTrigger;
   startedAt: Date;
@@ -65,6 +74,13 @@ interface ActiveRun {
    * files): a crash or a failed run leaves no trace of them, and no other run ever sees them.
    */
   listedRowIds: number[];
+  /** False: a quick sync, given what the last complete sync saw of each series. */
+  full: boolean;
+  knownParents: ReadonlyMap<string, string> | null;
+  /** Parents this run listed completely or skipped, with their fingerprints: the snapshots after a complete run. */
+  covered: Map<string, string>;
+  /** Parents skipped as unchanged: their items count as listed. */
+  skippedParents: string[];
 }
 
 export interface SyncRunDto extends Progress {
@@ -72,6 +88,7 @@ export interface SyncRunDto extends Progress {
   connectionId: number;
   status: SyncRunStatus;
   trigger: SyncTrigger;
+  full: boolean;
   errorCategory: string | null;
   error: string | null;
   startedAt: Date;
@@ -93,18 +110,30 @@ export class SyncStartError extends Error {
 const registry = ((globalThis as unknown as { optimizarrSyncRuns?: { byConnection: Map<number, Promise<ActiveRun>>; byRunId: Map<number, ActiveRun> } })
   .optimizarrSyncRuns ??= { byConnection: new Map(), byRunId: new Map() });
 
-const emptyProgress = (): Progress => ({ total: 0, totalKnown: false, processed: 0, added: 0, updated: 0, unchanged: 0, skipped: 0, invalid: 0, removed: 0 });
+const emptyProgress = (): Progress => ({
+  total: 0, totalKnown: false, processed: 0, added: 0, updated: 0, unchanged: 0, skipped: 0, invalid: 0, removed: 0, parentsTotal: 0, parentsSkipped: 0,
+});
+
+export interface SyncOptions {
+  /** Re-read every series. Default: quick when the app allows it and a complete run left snapshots. */
+  full?: boolean;
+}
 
 /**
  * Starts a background sync, or returns the one already running for this connection.
  * Rejects with SyncStartError when the connection is missing or disabled.
  */
-export async function startSync(db: Database, connectionId: number, trigger: SyncTrigger = "manual"): Promise<{ runId: number; alreadyRunning: boolean }> {
+export async function startSync(
+  db: Database,
+  connectionId: number,
+  trigger: SyncTrigger = "manual",
+  options: SyncOptions = {},
+): Promise<{ runId: number; alreadyRunning: boolean }> {
   const running = registry.byConnection.get(connectionId);
   if (running) return { runId: (await running).runId, alreadyRunning: true };
   refuseWorkWhenShuttingDown();
   // Registered before the first await, so concurrent calls find it.
-  const starting = launch(db, connectionId, trigger);
+  const starting = launch(db, connectionId, trigger, options);
   registry.byConnection.set(connectionId, starting);
   try {
     const run = await starting;
@@ -115,14 +144,20 @@ export async function startSync(db: Database, connectionId: number, trigger: Syn
   }
 }
 
-async function launch(db: Database, connectionId: number, trigger: SyncTrigger): Promise<ActiveRun> {
+async function launch(db: Database, connectionId: number, trigger: SyncTrigger, options: SyncOptions): Promise<ActiveRun> {
   const connection = await db.externalConnection.findUnique({ where: { id: connectionId } });
   if (!connection) throw new SyncStartError("not_found", "This connection no longer exists");
   if (!connection.enabled) throw new SyncStartError("disabled", "This connection is disabled: enable it to sync");
 
-  const row = await db.syncRun.create({ data: { connectionId, trigger, status: "running" } });
+  const quickable = QUICK_SYNC_APPS.has(connection.appType) && options.full !== true;
+  const snapshots = quickable ? await loadParentSnapshots(db, connectionId) : null;
+  // No snapshots: no complete run to compare with, so this one reads everything anyway.
+  const knownParents = snapshots && snapshots.size > 0 ? snapshots : null;
+  const full = knownParents === null;
+  const row = await db.syncRun.create({ data: { connectionId, trigger, status: "running", full } });
   const run: ActiveRun = {
     connectionId,
+    appType: connection.appType,
     runId: row.id,
     trigger,
     startedAt: row.startedAt,
@@ -130,9 +165,13 @@ async function launch(db: Database, connectionId: number, trigger: SyncTrigger):
     controller: new AbortController(),
     done: Promise.resolve(),
     listedRowIds: [],
+    full,
+    knownParents,
+    covered: new Map(),
+    skippedParents: [],
   };
   registry.byRunId.set(run.runId, run);
-  log.info({ connectionId, runId: run.runId, trigger }, "sync started");
+  log.info({ connectionId, runId: run.runId, trigger, full }, "sync started");
   run.done = execute(db, run, connection)
     .catch((error: unknown) => log.error({ connectionId, runId: run.runId, err: errorSummary(error) }, "sync bookkeeping failed"))
     .finally(() => {
@@ -191,12 +230,13 @@ async function execute(db: Database, run: ActiveRun, connection: ExternalConnect
       batch = [];
       await db.syncRun.update({ where: { id: run.runId }, data: progressColumns(progress) });
     };
-    for await (const event of client.library()) {
+    for await (const event of client.library({ knownParents: run.knownParents ?? undefined })) {
       if (event.type === "total") {
         progress.total = event.total;
         progress.totalKnown = true;
       } else if (event.type === "files") {
         progress.invalid += event.invalid;
+        if (event.parents) noteParents(run, event.parents);
         for (const file of event.files) batch.push(toQueueInput(file, connection, mapPath));
         if (batch.length >= BATCH_SIZE) await flush();
       } else {
@@ -214,9 +254,20 @@ async function execute(db: Database, run: ActiveRun, connection: ExternalConnect
   return finish(db, run, failure);
 }
 
+function noteParents(run: ActiveRun, parents: readonly ParentListing[]): void {
+  for (const parent of parents) {
+    run.covered.set(parent.parentId, parent.fingerprint);
+    run.progress.parentsTotal += 1;
+    if (parent.skipped) {
+      run.skippedParents.push(parent.parentId);
+      run.progress.parentsSkipped += 1;
+    }
+  }
+}
+
 function progressColumns(progress: Progress) {
-  const { total, processed, added, updated, unchanged, skipped, invalid, removed } = progress;
-  return { total, processed, added, updated, unchanged, skipped, invalid, removed };
+  const { total, processed, added, updated, unchanged, skipped, invalid, removed, parentsTotal, parentsSkipped } = progress;
+  return { total, processed, added, updated, unchanged, skipped, invalid, removed, parentsTotal, parentsSkipped };
 }
 
 async function finish(db: Database, run: ActiveRun, failure: ConnectionError | null): Promise<void> {
@@ -244,6 +295,8 @@ async function finish(db: Database, run: ActiveRun, failure: ConnectionError | n
     await db.$transaction(async (tx) => {
       // A malformed entry may be a file still there: only a listing without any may prove absence.
       if (progress.invalid === 0) progress.removed = await markUnlistedRemoved(tx, run);
+      // Only a complete run replaces them: after a failed one, whatever changed since is read again.
+      if (QUICK_SYNC_APPS.has(run.appType)) await replaceParentSnapshots(tx, run.connectionId, run.covered, finishedAt);
       await tx.syncRun.update({ where: { id: run.runId }, data: { ...progressColumns(progress), status: "succeeded", finishedAt } });
       await tx.externalConnection.update({ where: { id: run.connectionId }, data: { lastSyncedAt: finishedAt, ...clearedConnectionFailure() } });
     });
@@ -262,14 +315,17 @@ const UNLISTED_STATUSES = ["queued", "skipped"] satisfies QueueStatus[];
  * as one JSON parameter, which SQLite turns into a temporary index for the NOT IN. (Marking each
  * listed row "seen" instead wrote every row of an unchanged library: ~4 s per 100,000 files.)
  * A row written since the run started (a webhook's import arriving after the app's list was read)
- * is not judged by a listing older than itself.
+ * is not judged by a listing older than itself. A quick sync's skipped series count as listed, and it
+ * leaves rows without a series alone (it can't tell whose they are); a full sync judges them.
  */
 async function markUnlistedRemoved(tx: Pick<Database, "$executeRaw">, run: ActiveRun): Promise<number> {
   const statuses = Prisma.join(UNLISTED_STATUSES.map((status) => Prisma.sql`${status}`));
   return tx.$executeRaw`
     UPDATE "QueueItem" SET "status" = 'removed', "statusReason" = ${UNLISTED_REASON}, "updatedAt" = ${sqlDate(new Date())}
     WHERE "connectionId" = ${run.connectionId} AND "status" IN (${statuses}) AND "updatedAt" < ${sqlDate(run.startedAt)}
-      AND "id" NOT IN (SELECT value FROM json_each(${JSON.stringify(run.listedRowIds)}))`;
+      AND "id" NOT IN (SELECT value FROM json_each(${JSON.stringify(run.listedRowIds)}))
+      AND (${run.full ? 1 : 0} = 1 OR ("externalParentId" IS NOT NULL
+        AND "externalParentId" NOT IN (SELECT value FROM json_each(${JSON.stringify(run.skippedParents)}))))`;
 }
 
 async function finishInternalFailure(db: Database, run: ActiveRun): Promise<void> {
@@ -342,6 +398,7 @@ export function toSyncRunDto(row: SyncRun): SyncRunDto {
     connectionId: row.connectionId,
     status: live ? "running" : (row.status as SyncRunStatus),
     trigger: row.trigger as SyncTrigger,
+    full: row.full,
     total: progress?.total ?? row.total,
     totalKnown: progress?.totalKnown ?? row.status !== "running",
     processed: progress?.processed ?? row.processed,
@@ -351,6 +408,8 @@ export function toSyncRunDto(row: SyncRun): SyncRunDto {
     skipped: progress?.skipped ?? row.skipped,
     invalid: progress?.invalid ?? row.invalid,
     removed: progress?.removed ?? row.removed,
+    parentsTotal: progress?.parentsTotal ?? row.parentsTotal,
+    parentsSkipped: progress?.parentsSkipped ?? row.parentsSkipped,
     errorCategory: row.errorCategory,
     error: row.error,
     startedAt: row.startedAt,

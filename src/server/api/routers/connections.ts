@@ -3,6 +3,7 @@ import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
 import {
   connectionIdSchema,
   createConnectionInputSchema,
+  syncInputSchema,
   syncRunInputSchema,
   syncRunsInputSchema,
   testConnectionInputSchema,
@@ -54,7 +55,7 @@ export const connectionsRouter = createTRPCRouter({
 
   delete: protectedProcedure.input(byId).mutation(({ ctx, input }) => deleteConnection(ctx.db, input.id)),
 
-  sync: protectedProcedure.input(byId).mutation(({ ctx, input }) => syncConnection(ctx.db, input.id)),
+  sync: protectedProcedure.input(syncInputSchema).mutation(({ ctx, input }) => syncConnection(ctx.db, input.id, input.full)),
 
   syncRun: protectedProcedure.input(syncRunInputSchema).query(({ ctx, input }) => getSyncRunProgress(ctx.db, input.runId)),
 

@@ -1,0 +1,74 @@
+import "server-only";
+import type { AppType } from "~/lib/queue-enums";
+import type { Database } from "~/server/db";
+import { sqlDate } from "~/server/sql-date";
+
+/**
+ * Quick syncs (issue #16). Sonarr's GET /api/v3/series carries each series' statistics (file count,
+ * size on disk, per season); a series whose statistics match what they were at the connection's last
+ * COMPLETE sync is not re-read, and its queue items count as listed. What a series looked like is kept
+ * here, one row per connection and series ("series:7", as QueueItem.externalParentId spells it).
+ *
+ * Why this stays correct:
+ * - snapshots are replaced only after a complete run, so a failed or interrupted run leaves the last
+ *   complete sync's snapshots, and the next run re-reads every series that changed since then;
+ * - a webhook that changed a series' files drops its snapshot (`invalidateParentSnapshot`): the next
+ *   quick sync re-reads it even when its statistics look the same (a rename);
+ * - a full sync re-reads everything on a schedule (`fullSyncEveryHours`, default daily) and on demand,
+ *   which catches what statistics can't show: a file renamed or replaced by one of the same size.
+ */
+
+/** Apps whose listing can skip unchanged parents; the others always read everything (every run is full). */
+export const QUICK_SYNC_APPS: ReadonlySet<string> = new Set(["sonarr"] satisfies AppType[]);
+
+export const DEFAULT_FULL_SYNC_EVERY_HOURS = 24;
+
+/** Rows per statement: one json_each parameter each, so a 100k-series library costs a handful of statements. */
+const WRITE_BATCH = 5_000;
+
+/** parentId → fingerprint, as the last complete sync of this connection saw them. */
+export async function loadParentSnapshots(db: Database, connectionId: number): Promise<Map<string, string>> {
+  const rows = await db.syncParentSnapshot.findMany({ where: { connectionId }, select: { parentId: true, fingerprint: true } });
+  return new Map(rows.map((row) => [row.parentId, row.fingerprint]));
+}
+
+/**
+ * Makes the connection's snapshots exactly `covered` (the parents a complete run listed or skipped).
+ * Only changed fingerprints are written, so an unchanged re-sync writes nothing here either.
+ */
+export async function replaceParentSnapshots(tx: Pick<Database, "$executeRaw">, connectionId: number, covered: ReadonlyMap<string, string>, now: Date): Promise<void> {
+  const entries = [...covered];
+  await tx.$executeRaw`
+    DELETE FROM "SyncParentSnapshot" WHERE "connectionId" = ${connectionId}
+      AND "parentId" NOT IN (SELECT value FROM json_each(${JSON.stringify(entries.map(([parentId]) => parentId))}))`;
+  for (let start = 0; start < entries.length; start += WRITE_BATCH) {
+    const batch = JSON.stringify(entries.slice(start, start + WRITE_BATCH));
+    await tx.$executeRaw`
+      INSERT INTO "SyncParentSnapshot" ("connectionId", "parentId", "fingerprint", "updatedAt")
+      SELECT ${connectionId}, entry.value ->> 0, entry.value ->> 1, ${sqlDate(now)} FROM json_each(${batch}) AS entry WHERE true
+      ON CONFLICT ("connectionId", "parentId") DO UPDATE SET "fingerprint" = excluded."fingerprint", "updatedAt" = excluded."updatedAt"
+        WHERE "SyncParentSnapshot"."fingerprint" <> excluded."fingerprint"`;
+  }
+}
+
+/** A webhook changed this parent's files: the next quick sync re-reads it whatever its statistics say. */
+export async function invalidateParentSnapshot(db: Pick<Database, "syncParentSnapshot">, connectionId: number, parentId: string | null): Promise<void> {
+  if (parentId === null) return;
+  await db.syncParentSnapshot.deleteMany({ where: { connectionId, parentId } });
+}
+
+/**
+ * Whether a scheduled sync should re-read everything: no successful full sync yet, or the latest one
+ * started `fullSyncEveryHours` or more before `now`.
+ */
+export async function isFullSyncDue(db: Database, connectionId: number, now = new Date()): Promise<boolean> {
+  const connection = await db.externalConnection.findUnique({ where: { id: connectionId }, select: { appType: true, fullSyncEveryHours: true } });
+  if (!connection || !QUICK_SYNC_APPS.has(connection.appType)) return true;
+  const lastFull = await db.syncRun.findFirst({
+    where: { connectionId, full: true, status: "succeeded" },
+    orderBy: { startedAt: "desc" },
+    select: { startedAt: true },
+  });
+  if (!lastFull) return true;
+  return now.getTime() - lastFull.startedAt.getTime() >= connection.fullSyncEveryHours * 3_600_000;
+}
