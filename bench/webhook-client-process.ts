@@ -2,7 +2,8 @@
  * The sending side of the webhook benchmark, in its own process (so its CPU and memory don't count
  * as the server's), as Sonarr is. Builds `count` Download bodies from the Sonarr fixture, each for a
  * distinct episode file of the fake library (generateSonarrLibrary's ids and paths), then POSTs them
- * `concurrency` at a time over a keep-alive agent and prints one JSON line with the timings.
+ * `concurrency` at a time over a keep-alive agent and prints one JSON line with the timings. It
+ * prints `ready` first and starts on a line on stdin, so the server's CPU can be read from there.
  *
  *   tsx bench/webhook-client-process.ts '<json: ClientOptions>'
  */
@@ -79,6 +80,8 @@ async function main(): Promise<void> {
   const headers: Record<string, string> = { "Content-Type": "application/json", "User-Agent": "Sonarr/4.0 (bench)" };
   if (options.auth) headers.Authorization = `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString("base64")}`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
+  process.stdout.write("ready\n");
+  await new Promise((resolve) => process.stdin.once("data", resolve));
 
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
@@ -99,6 +102,7 @@ async function main(): Promise<void> {
   );
   const ms = performance.now() - start;
   agent.destroy();
+  process.stdin.destroy();
   latencies.sort((a, b) => a - b);
   const result: ClientResult = {
     ms,

@@ -20,9 +20,11 @@
  *   npx tsx bench/webhooks.bench.ts [--quick]   (--quick: 200 deliveries)
  *   npm run bench   (all benches)
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import readline from "node:readline";
 import { Readable } from "node:stream";
 import { z } from "zod";
 import type { Database } from "~/server/db";
@@ -30,9 +32,17 @@ import { createTestDataDir } from "../tests/support/test-database";
 import { measure, mib, printTable, runWithServerConditions, startHelperProcess } from "./support";
 import type { ClientOptions, ClientResult } from "./webhook-client-process";
 
+const clientResultSchema = z.object({
+  ms: z.number(),
+  statuses: z.record(z.string(), z.number()),
+  accepted: z.number(),
+  latencyMs: z.object({ p50: z.number(), p95: z.number(), p99: z.number(), max: z.number() }),
+}) satisfies z.ZodType<ClientResult>;
+
 const TARGET_PER_SECOND = 300;
 const CONCURRENCY = 50;
 const EPISODES_PER_SERIES = 50;
+const WARM_UP = 100;
 
 type Handler = (request: Request) => Promise<Response>;
 
@@ -114,42 +124,51 @@ async function main(): Promise<void> {
     return Response.json({ ok: true }, { headers: { "Cache-Control": "no-store" } });
   });
 
-  // CPU is this (the server's) process's user + system time during the run: on a loaded 2-core
-  // machine wall time mostly measures waiting for a core.
-  const runClient = async (options: Omit<ClientOptions, "count" | "concurrency" | "episodesPerSeries">) => {
+  // CPU is this (the server's) process's user + system time from the sender's first request to
+  // its last: on a loaded 2-core machine wall time mostly measures waiting for a core.
+  const runClient = async (options: Omit<ClientOptions, "concurrency" | "episodesPerSeries">) => {
+    const child = spawn(process.execPath, [...process.execArgv, "bench/webhook-client-process.ts", JSON.stringify({ ...options, concurrency: CONCURRENCY, episodesPerSeries: EPISODES_PER_SERIES } satisfies ClientOptions)], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    if ((await lines.next()).value !== "ready") throw new Error("webhook client did not start");
     const cpuBefore = process.cpuUsage();
-    const client = await startHelperProcess<ClientResult>("bench/webhook-client-process.ts", [
-      JSON.stringify({ ...options, count, concurrency: CONCURRENCY, episodesPerSeries: EPISODES_PER_SERIES } satisfies ClientOptions),
-    ]);
-    client.stop();
+    child.stdin.write("go\n");
+    const line = await lines.next();
     const cpu = process.cpuUsage(cpuBefore);
-    return { ...client.info, cpuMs: (cpu.user + cpu.system) / 1000 };
+    if (line.done === true) throw new Error("webhook client exited without a result");
+    return { ...clientResultSchema.parse(JSON.parse(String(line.value))), cpuMs: (cpu.user + cpu.system) / 1000 };
+  };
+
+  /** A Sonarr connection registered as the user would (registerWebhook → the fake's live Test reaches routeServer), and what the fake saved. */
+  const registeredConnection = async (name: string, local: string) => {
+    const { connection } = await createConnection(db, { name, appType: "sonarr", baseUrl: fakes.info.sonarr, apiKey: fakes.info.apiKey, pathMappings: [{ remote: "/tv", local }] });
+    const { notificationId } = await registerConnectionWebhook(db, connection.id, routeServer.url);
+    const saved = await savedNotification(fakes.info.sonarr, fakes.info.apiKey, notificationId);
+    return { connectionId: connection.id, url: saved.url, auth: { username: saved.username, password: saved.password } };
   };
 
   const header = ["run", "deliveries", "wall", "per second", "target", "p50 / p95 / p99", "max", "server CPU / delivery", "accepted", "peak RSS", "queued once"];
   const rows: string[][] = [header];
   const failures: string[] = [];
   try {
-    const floor = await measure(() => runClient({ url: `${floorServer.url}/floor`, auth: null, mediaInfo: true }));
+    // Warm: the JIT, the route's modules (a lookup loads the HTTP client on first use), the database.
+    await runClient({ url: `${floorServer.url}/floor`, auth: null, mediaInfo: true, count: WARM_UP });
+    const warm = await registeredConnection("warm-up", "/mnt/bench/warm-up");
+    for (const mediaInfo of [true, false]) await runClient({ url: warm.url, auth: warm.auth, mediaInfo, count: WARM_UP });
+
+    const floor = await measure(() => runClient({ url: `${floorServer.url}/floor`, auth: null, mediaInfo: true, count }));
     rows.push(row("floor: read + parse + 200", floor.result, floor.peakRssBytes, "—"));
 
     for (const mediaInfo of [true, false]) {
       const label = mediaInfo ? "Download, mediaInfo in body" : "Download, no mediaInfo (lookup each)";
       const local = `/mnt/bench/${mediaInfo ? "with" : "lookup"}`;
-      const { connection } = await createConnection(db, {
-        name: label,
-        appType: "sonarr",
-        baseUrl: fakes.info.sonarr,
-        apiKey: fakes.info.apiKey,
-        pathMappings: [{ remote: "/tv", local }],
-      });
-      const { notificationId } = await registerConnectionWebhook(db, connection.id, routeServer.url);
-      const saved = await savedNotification(fakes.info.sonarr, fakes.info.apiKey, notificationId);
+      const { connectionId, url, auth } = await registeredConnection(label, local);
       const before = await db.webhookDelivery.aggregate({ _max: { id: true } });
 
-      const run = await measure(() => runClient({ url: saved.url, auth: { username: saved.username, password: saved.password }, mediaInfo }));
+      const run = await measure(() => runClient({ url, auth, mediaInfo, count }));
 
-      const check = await checkQueued(db, connection.id, local, count, before._max.id ?? 0, !mediaInfo);
+      const check = await checkQueued(db, connectionId, local, count, before._max.id ?? 0, !mediaInfo);
       if (check !== "yes") failures.push(`${label}: ${check}`);
       if (run.result.accepted !== count) failures.push(`${label}: ${run.result.accepted} of ${count} answered accepted (${JSON.stringify(run.result.statuses)})`);
       rows.push(row(label, run.result, run.peakRssBytes, check));
