@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { syncKindText } from "~/components/connections/sync-run-text";
 import { setHttpClientDefaults } from "~/server/connections/http-client";
 import { isFullSyncDue } from "~/server/connections/series-snapshots";
 import { UNLISTED_REASON, waitForSyncRun } from "~/server/connections/sync";
@@ -134,6 +135,8 @@ describe("quick sync", () => {
     expect(fullReads).toEqual([1, 2, 3]);
     expect(quick).toMatchObject({ status: "succeeded", full: false, parentsTotal: 3, parentsSkipped: 3, processed: 0 });
     expect(quickReads).toEqual([]);
+    expect(syncKindText(quick)).toBe("Quick sync: 3 of 3 series unchanged");
+    expect(syncKindText(full)).toBe("Full sync: every series re-read (3 series)");
     // History says what kind of run it was.
     const history = await api.connections.syncRuns({ id: connectionId });
     expect(history.map((run) => run.full)).toEqual([false, true, true]);

@@ -162,10 +162,26 @@ export function ConnectionCard({ connection, apps, publicUrl }: { connection: Co
         {sync.run && sync.running ? <SyncProgress run={sync.run} itemNoun={app.itemNoun} appLabel={connection.appLabel} /> : null}
 
         <div className="flex flex-wrap items-center gap-2">
-          <Button size="sm" variant="primary" onClick={() => void sync.startSync()} disabled={!usable || !connection.enabled || sync.running || sync.starting}>
+          <Button
+            size="sm"
+            variant="primary"
+            onClick={() => void sync.startSync()}
+            disabled={!usable || !connection.enabled || sync.running || sync.starting}
+            title={connection.quickSync ? "Quick sync: series whose statistics haven't changed since the last complete sync are not re-read" : undefined}
+          >
             {sync.running || sync.starting ? <Spinner /> : <RefreshCwIcon />}
             {sync.running ? "Syncing…" : "Sync"}
           </Button>
+          {connection.quickSync ? (
+            <Button
+              size="sm"
+              onClick={() => void sync.startSync(true)}
+              disabled={!usable || !connection.enabled || sync.running || sync.starting}
+              title={`Re-read every series, not only those whose statistics changed in ${app.label} (a full sync also runs every ${connection.fullSyncEveryHours === 1 ? "hour" : `${connection.fullSyncEveryHours} hours`})`}
+            >
+              <RefreshCwIcon /> Full sync
+            </Button>
+          ) : null}
           <Button size="sm" onClick={() => void runTest()} disabled={!usable || test.isPending}>
             {test.isPending ? <Spinner /> : <FlaskConicalIcon />} Test
           </Button>

@@ -16,7 +16,7 @@ import type { AppType } from "~/lib/queue-enums";
 import { intervalSelectValue } from "~/lib/schedule-interval";
 import { errorMessageOf, fieldErrorsOf } from "~/lib/trpc-error";
 import type { ConnectionAppOption } from "~/server/connections/apps";
-import { baseUrlSchema } from "~/server/connections/connection-schemas";
+import { baseUrlSchema, QUICK_SYNC_APPS } from "~/server/connections/connection-schemas";
 import { RETYPE_KEY_MESSAGE, storedKeyMayGoTo } from "~/server/connections/key-destination";
 import { api, type RouterOutputs } from "~/trpc/react";
 import { appPresentation } from "./app-presentation";
@@ -98,6 +98,7 @@ function defaultsFor(mode: ConnectionFormMode, apps: readonly ConnectionAppOptio
       apiKey: "",
       pathMappings: connection.pathMappings,
       syncInterval: intervalSelectValue(connection.syncIntervalMinutes),
+      fullSyncEveryHours: connection.fullSyncEveryHours,
       showInStats: connection.showInStats,
       private: connection.private,
       displayAlias: connection.displayAlias ?? "",
@@ -113,6 +114,7 @@ function defaultsFor(mode: ConnectionFormMode, apps: readonly ConnectionAppOptio
     apiKey: "",
     pathMappings: [],
     syncInterval: "off",
+    fullSyncEveryHours: 24,
     displayAlias: "",
     tagFilter: "",
     ...privacyDefaults(first),
@@ -228,6 +230,7 @@ function ConnectionForm({
       baseUrl: values.baseUrl,
       pathMappings: values.pathMappings,
       syncIntervalMinutes: values.syncInterval,
+      ...(QUICK_SYNC_APPS.has(values.appType) ? { fullSyncEveryHours: values.fullSyncEveryHours } : {}),
       showInStats: values.showInStats,
       private: values.private,
       displayAlias: values.displayAlias === "" ? null : values.displayAlias,
@@ -396,6 +399,16 @@ function ConnectionForm({
         <Field label="Automatic sync" htmlFor="connection-sync-interval" hint="A scheduled sync adds new files and updates changed ones.">
           <IntervalSelect id="connection-sync-interval" value={intervalValue} {...register("syncInterval")} />
         </Field>
+        {QUICK_SYNC_APPS.has(appType) ? (
+          <Field
+            label="Full sync every (hours)"
+            htmlFor="connection-full-sync-hours"
+            error={errors.fullSyncEveryHours?.message}
+            hint="Syncs in between skip series whose statistics haven't changed; a full one re-reads every file."
+          >
+            <Input id="connection-full-sync-hours" type="number" min={1} max={168} step={1} {...register("fullSyncEveryHours", { valueAsNumber: true })} />
+          </Field>
+        ) : null}
         <SwitchField
           className="pt-7"
           label="Show in stats"

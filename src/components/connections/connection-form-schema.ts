@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { intervalSelectField } from "~/lib/schedule-interval";
-import { apiKeySchema, appTypeSchema, baseUrlSchema, connectionNameSchema } from "~/server/connections/connection-schemas";
+import { apiKeySchema, appTypeSchema, baseUrlSchema, connectionNameSchema, fullSyncEveryHoursSchema } from "~/server/connections/connection-schemas";
 import { pathMappingsSchema } from "~/server/connections/path-mapping";
 
 /**
@@ -30,6 +30,8 @@ const common = {
   baseUrl: baseUrlSchema,
   pathMappings: pathMappingsSchema,
   syncInterval: intervalSelectField,
+  /** Sonarr only (quick syncs between full ones); a number input, so an empty box is NaN and refused. Left out: unchanged. */
+  fullSyncEveryHours: fullSyncEveryHoursSchema.optional(),
   showInStats: z.boolean(),
   private: z.boolean(),
   displayAlias: z.string().trim().max(100, "At most 100 characters"),

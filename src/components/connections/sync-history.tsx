@@ -6,7 +6,7 @@ import { formatDateTime, formatNumber } from "~/lib/format";
 import { errorMessageOf } from "~/lib/trpc-error";
 import { api } from "~/trpc/react";
 import { SYNC_STATUS_PRESENTATION, SYNC_TRIGGER_LABELS } from "./connection-labels";
-import { removalSkippedNote } from "./sync-run-text";
+import { removalSkippedNote, syncKindText } from "./sync-run-text";
 
 /** The connection's recent sync runs, newest first. */
 export function SyncHistory({ connectionId }: { connectionId: number }) {
@@ -34,6 +34,7 @@ export function SyncHistory({ connectionId }: { connectionId: number }) {
           {runs.data.map((run) => {
             const status = SYNC_STATUS_PRESENTATION[run.status] ?? { label: run.status, tone: "neutral" as const };
             const removalSkipped = removalSkippedNote(run);
+            const kind = syncKindText(run);
             return [
               <tr key={run.runId} className="border-t border-border/60 tabular-nums">
                 <td className="py-1.5 pr-3 whitespace-nowrap">{formatDateTime(run.startedAt)}</td>
@@ -47,6 +48,13 @@ export function SyncHistory({ connectionId }: { connectionId: number }) {
                 <td className="py-1.5 pr-3 text-right">{formatNumber(run.unchanged)}</td>
                 <td className="py-1.5 text-right">{formatNumber(run.removed)}</td>
               </tr>,
+              kind ? (
+                <tr key={`${run.runId}-kind`}>
+                  <td colSpan={8} className="pb-2 text-xs text-muted">
+                    {kind}
+                  </td>
+                </tr>
+              ) : null,
               removalSkipped ? (
                 <tr key={`${run.runId}-removal-skipped`}>
                   <td colSpan={8} className="pb-2 text-xs text-warning">

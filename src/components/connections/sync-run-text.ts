@@ -2,7 +2,8 @@ import { formatNumber } from "~/lib/format";
 import type { SyncRunDto } from "~/server/connections/sync";
 
 /** The counts a finished run is described by; pure, so the toast, the card and the history agree. */
-type RunCounts = Pick<SyncRunDto, "status" | "added" | "updated" | "skipped" | "unchanged" | "invalid" | "removed">;
+type RunCounts = Pick<SyncRunDto, "status" | "added" | "updated" | "skipped" | "unchanged" | "invalid" | "removed"> &
+  Partial<Pick<SyncRunDto, "full" | "parentsTotal" | "parentsSkipped">>;
 
 const plural = (count: number, one: string, many: string) => `${formatNumber(count)} ${count === 1 ? one : many}`;
 
@@ -23,9 +24,21 @@ export function removalSkippedNote(run: RunCounts): string | null {
   return `${plural(run.invalid, "item", "items")} could not be read: nothing was marked removed this run`;
 }
 
-/** The toast's second line: unchanged files and the skipped removal step, if any. */
+/**
+ * "Quick sync: 2,540 of 2,575 series unchanged" (those weren't re-read), or "Full sync: every series
+ * re-read"; nothing for apps whose syncs are always full (no series to count).
+ */
+export function syncKindText(run: RunCounts): string | null {
+  if (run.full === false) return `Quick sync: ${formatNumber(run.parentsSkipped ?? 0)} of ${plural(run.parentsTotal ?? 0, "series", "series")} unchanged`;
+  if (run.full && (run.parentsTotal ?? 0) > 0) return `Full sync: every series re-read (${plural(run.parentsTotal ?? 0, "series", "series")})`;
+  return null;
+}
+
+/** The toast's second line: the kind of sync, unchanged files and the skipped removal step, if any. */
 export function syncDetails(run: RunCounts): string | undefined {
   const parts: string[] = [];
+  const kind = syncKindText(run);
+  if (kind) parts.push(kind);
   if (run.unchanged > 0) parts.push(`${formatNumber(run.unchanged)} unchanged`);
   const skipped = removalSkippedNote(run);
   if (skipped) parts.push(skipped);

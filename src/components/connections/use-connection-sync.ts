@@ -52,9 +52,10 @@ export function useConnectionSync(connection: Connection) {
     void utils.connections.syncRuns.invalidate({ id: connection.id });
   }, [current, connection.id, connection.name, utils]);
 
-  const startSync = async () => {
+  /** `full`: re-read every series (the "Full sync" button); otherwise quick where the app allows. */
+  const startSync = async (full?: boolean) => {
     try {
-      const started = await start.mutateAsync({ id: connection.id });
+      const started = await start.mutateAsync({ id: connection.id, full });
       seenRunning.current.add(started.runId);
       setRunId(started.runId);
       await utils.connections.syncRun.invalidate({ runId: started.runId });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { APP_TYPES } from "~/lib/queue-enums";
+import { APP_TYPES, type AppType } from "~/lib/queue-enums";
 import { intervalMinutesSchema } from "~/lib/schedule-interval";
 import { normaliseBaseUrl } from "./base-url";
 import { normaliseFingerprint } from "./certificate-fingerprint";
@@ -56,8 +56,11 @@ const certificateFingerprintSchema = z
 
 const syncIntervalMinutesSchema = intervalMinutesSchema("Sync");
 
+/** Apps whose syncs can be quick (skip what didn't change, see ./series-snapshots.ts); the others always read everything. */
+export const QUICK_SYNC_APPS: ReadonlySet<string> = new Set(["sonarr"] satisfies AppType[]);
+
 /** Hours between full syncs of a Sonarr connection (the ones between are quick); a week at most, so nothing stale lingers long. */
-const fullSyncEveryHoursSchema = z
+export const fullSyncEveryHoursSchema = z
   .number({ error: "Full sync interval must be a number of hours" })
   .int("Full sync interval must be whole hours")
   .min(1, "Full sync interval must be at least 1 hour")

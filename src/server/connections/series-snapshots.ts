@@ -1,7 +1,7 @@
 import "server-only";
-import type { AppType } from "~/lib/queue-enums";
 import type { Database } from "~/server/db";
 import { sqlDate } from "~/server/sql-date";
+import { QUICK_SYNC_APPS } from "./connection-schemas";
 
 /**
  * Quick syncs (issue #16). Sonarr's GET /api/v3/series carries each series' statistics (file count,
@@ -18,8 +18,7 @@ import { sqlDate } from "~/server/sql-date";
  *   which catches what statistics can't show: a file renamed or replaced by one of the same size.
  */
 
-/** Apps whose listing can skip unchanged parents; the others always read everything (every run is full). */
-export const QUICK_SYNC_APPS: ReadonlySet<string> = new Set(["sonarr"] satisfies AppType[]);
+export { QUICK_SYNC_APPS };
 
 export const DEFAULT_FULL_SYNC_EVERY_HOURS = 24;
 
