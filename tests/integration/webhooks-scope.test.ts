@@ -383,6 +383,23 @@ describe("webhook scope: A's own events still work (positive controls)", () => {
     expect(await db.queueItem.findUniqueOrThrow({ where: { filePath: scanned } })).toMatchObject({ connectionId: c.sonarrA.id, externalId: "episodeFile:707", codec: "h264" });
   });
 
+  it("Download of a new file leaves a folder holding B's files alone, by whole segments and exact case, with either separator on Windows", async () => {
+    const windowsFolder = "D:\\Shows\\Secret";
+    await upsertQueueItems(db, [item({ filePath: `${windowsFolder}\\a.mkv`, connectionId: c.sonarrB.id, externalId: "episodeFile:503" })], { targetCodec: "h265" });
+    const intoB = `${B_SERIES}/Season 01/new.mkv`;
+    const beside = [`${B_SERIES}/Season 01 extra/new.mkv`, `${B_SERIES}/season 01/new.mkv`, `${B_SERIES}/Season 0/new.mkv`];
+    const intoWindows = `${windowsFolder}\\b.mkv`;
+
+    let id = 900;
+    for (const path of [intoB, ...beside, intoWindows]) {
+      const answer = await send("sonarr", c.sonarrA.secret, sonarrDownload(B_SERIES, { id: id++, path }));
+      expect(JSON.parse(answer.text)).toEqual({ outcome: "accepted", itemsAffected: 1 });
+    }
+
+    const held = await db.queueItem.findMany({ where: { filePath: { in: [intoB, ...beside, intoWindows] } }, select: { filePath: true, connectionId: true } });
+    expect(held.sort((a, b) => a.filePath.localeCompare(b.filePath))).toEqual(beside.map((filePath) => ({ filePath, connectionId: c.sonarrA.id })).sort((a, b) => a.filePath.localeCompare(b.filePath)));
+  });
+
   it("a delete of A's own file answers differently from a forged one, so the scope tests can fail", async () => {
     const forged = await send("sonarr", c.sonarrA.secret, episodeFileDelete(B_SERIES, { id: B_EPISODE.id, path: B_EPISODE.path }));
     const own = await send("sonarr", c.sonarrA.secret, episodeFileDelete(A_SERIES_REMOTE, { id: A_EPISODE.id, path: A_EPISODE.remote }));
