@@ -3,7 +3,9 @@
  * then times pages of 100 for every sort, unfiltered and with the page's common filters, first
  * without and then with SQLite's planner statistics (ANALYZE). Prints figures; asserts nothing.
  *
- *   npx tsx --conditions=react-server bench/queue-list.bench.ts [rows]
+ *   npx tsx --conditions=react-server bench/queue-list.bench.ts [--quick] [rows]
+ *
+ * `--quick` (as `npm run bench -- --quick` passes it) seeds 10,000.
  *
  * (`react-server` makes `server-only` importable outside Next.)
  */
@@ -12,7 +14,8 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 
-const ROWS = Number(process.argv[2] ?? 100_000);
+const QUICK = process.argv.includes("--quick");
+const ROWS = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? (QUICK ? 10_000 : 100_000));
 const PAGE = 100;
 const PAGES_WALKED = 20;
 

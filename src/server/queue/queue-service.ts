@@ -140,11 +140,12 @@ async function searchCondition(db: Database, search: string): Promise<Prisma.Sql
 
 /**
  * The search as an FTS5 query: every distinct trigram (3 characters, by code point, as the
- * tokenizer counts them), each a quoted string, ANDed; null when shorter than one trigram.
+ * tokenizer counts them), each a quoted string, ANDed; null when there is none to use.
  */
 function trigramQuery(search: string): string | null {
   const characters = Array.from(search);
-  if (characters.length < 3) return null;
+  // FTS5 reads its query as a C string: a NUL would cut it short. Such a search takes the LIKE path.
+  if (characters.length < 3 || search.includes("\u0000")) return null;
   const trigrams = new Set<string>();
   for (let start = 0; start + 3 <= characters.length; start += 1) trigrams.add(characters.slice(start, start + 3).join(""));
   return [...trigrams].map((trigram) => `"${trigram.replaceAll('"', '""')}"`).join(" AND ");
