@@ -40,51 +40,41 @@ export interface SavingsStats {
   includesPrivate: boolean;
 }
 
-interface SourceRow {
+interface SavingsRow {
   source: string;
   connectionId: number | bigint | null;
   connectionName: string | null;
   connectionAlias: string | null;
   connectionPrivate: boolean | number | bigint | null;
-  savedBytes: bigint | number | null;
-  items: bigint | number;
-}
-
-interface BucketRow {
-  /** The quarter hour (UTC) the jobs finished in, "YYYY-MM-DDTHH:MM:00Z". */
-  bucket: string;
+  /** The quarter hour (UTC) the jobs finished in, "YYYY-MM-DDTHH:MM:00Z"; null before the window. */
+  bucket: string | null;
   savedBytes: bigint | number | null;
   items: bigint | number;
 }
 
 /**
- * Summed in SQL (a million-item queue can hold tens of thousands of encodes): per source for the
- * totals, per quarter hour for the days. Days are the server's local calendar days; every time
- * zone's offset is a whole number of quarter hours, so each quarter hour (UTC) falls in exactly one
- * local day, which JavaScript's Date then names, daylight saving included.
+ * Summed in SQL, in one pass over the jobs (a million-item queue can hold tens of thousands of
+ * encodes, each joined to its item): per source and, inside the window, per quarter hour; older
+ * jobs fold into one row per source. Days are the server's local calendar days; every time zone's
+ * offset is a whole number of quarter hours, so each quarter hour (UTC) falls in exactly one local
+ * day, which JavaScript's Date then names, daylight saving included.
  */
 export async function savingsStats(db: Database, input: StatsSummaryInput & { days?: number }, now = new Date()): Promise<SavingsStats> {
   const days = input.days ?? 30;
   const firstDay = new Date(now.getFullYear(), now.getMonth(), now.getDate() - (days - 1));
-  const scope = Prisma.sql`j."status" = 'done' AND j."savedBytes" > 0 AND ${shownInStatsByIdSql}
-      ${input.includePrivate ? Prisma.empty : Prisma.sql`AND NOT "QueueItem"."private"`}`;
-  const [sources, buckets] = await db.$transaction([
-    db.$queryRaw<SourceRow[]>`
-      SELECT "QueueItem"."source", "QueueItem"."connectionId", c."name" AS "connectionName", c."displayAlias" AS "connectionAlias", c."private" AS "connectionPrivate",
-        SUM(j."savedBytes") AS "savedBytes", COUNT(*) AS "items"
-      FROM "EncodeJob" AS j
-      JOIN "QueueItem" ON "QueueItem"."id" = j."queueItemId"
-      LEFT JOIN "ExternalConnection" AS c ON c."id" = "QueueItem"."connectionId"
-      WHERE ${scope}
-      GROUP BY "QueueItem"."source", "QueueItem"."connectionId"`,
-    db.$queryRaw<BucketRow[]>`
-      SELECT strftime('%Y-%m-%dT%H:', j."finishedAt") || printf('%02d', CAST(strftime('%M', j."finishedAt") AS INTEGER) / 15 * 15) || ':00Z' AS "bucket",
-        SUM(j."savedBytes") AS "savedBytes", COUNT(*) AS "items"
-      FROM "EncodeJob" AS j
-      JOIN "QueueItem" ON "QueueItem"."id" = j."queueItemId"
-      WHERE ${scope} AND j."finishedAt" >= ${sqlDate(new Date(firstDay.getTime() - DAY_MS))}
-      GROUP BY 1`,
-  ]);
+  // A day early: the buckets' local days are sorted out below.
+  const windowStart = sqlDate(new Date(firstDay.getTime() - DAY_MS));
+  const rows = await db.$queryRaw<SavingsRow[]>`
+    SELECT "QueueItem"."source", "QueueItem"."connectionId", c."name" AS "connectionName", c."displayAlias" AS "connectionAlias", c."private" AS "connectionPrivate",
+      CASE WHEN j."finishedAt" >= ${windowStart}
+        THEN strftime('%Y-%m-%dT%H:', j."finishedAt") || printf('%02d', CAST(strftime('%M', j."finishedAt") AS INTEGER) / 15 * 15) || ':00Z' END AS "bucket",
+      SUM(j."savedBytes") AS "savedBytes", COUNT(*) AS "items"
+    FROM "EncodeJob" AS j
+    JOIN "QueueItem" ON "QueueItem"."id" = j."queueItemId"
+    LEFT JOIN "ExternalConnection" AS c ON c."id" = "QueueItem"."connectionId"
+    WHERE j."status" = 'done' AND j."savedBytes" > 0 AND ${shownInStatsByIdSql}
+      ${input.includePrivate ? Prisma.empty : Prisma.sql`AND NOT "QueueItem"."private"`}
+    GROUP BY "QueueItem"."source", "QueueItem"."connectionId", "bucket"`;
 
   const byDay = new Map<string, SavingsPoint>();
   for (let offset = days - 1; offset >= 0; offset -= 1) {
@@ -92,22 +82,20 @@ export async function savingsStats(db: Database, input: StatsSummaryInput & { da
     const key = dayKey(new Date(now.getFullYear(), now.getMonth(), now.getDate() - offset));
     byDay.set(key, { day: key, savedBytes: 0n, items: 0 });
   }
-  for (const row of buckets) {
-    const point = byDay.get(dayKey(new Date(row.bucket)));
-    if (point) {
-      point.savedBytes += BigInt(row.savedBytes ?? 0);
-      point.items += Number(row.items);
-    }
-  }
   // Scanned files have no connection: they group by source; a connection's by its id.
   const bySource = new Map<string, SavingsBySource>();
   let savedBytes = 0n;
   let encodedItems = 0;
-  for (const row of sources) {
+  for (const row of rows) {
     const saved = BigInt(row.savedBytes ?? 0);
     const items = Number(row.items);
     savedBytes += saved;
     encodedItems += items;
+    const point = row.bucket === null ? undefined : byDay.get(dayKey(new Date(row.bucket)));
+    if (point) {
+      point.savedBytes += saved;
+      point.items += items;
+    }
     const connectionId = row.connectionId === null ? null : Number(row.connectionId);
     const key = connectionId === null ? `source:${row.source}` : `connection:${connectionId}`;
     const group = bySource.get(key) ?? { source: enumValueOr(QUEUE_SOURCES, row.source, "scan"), connectionId, label: sourceLabel(row), savedBytes: 0n, items: 0 };
@@ -127,7 +115,7 @@ export async function savingsStats(db: Database, input: StatsSummaryInput & { da
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function sourceLabel(row: SourceRow): string {
+function sourceLabel(row: SavingsRow): string {
   if (row.connectionName === null) return row.source === "scan" ? "Folder scans" : "Removed connection";
   return Boolean(row.connectionPrivate) ? (row.connectionAlias ?? PRIVATE_PLACEHOLDER) : row.connectionName;
 }
