@@ -1,7 +1,8 @@
 /**
  * Library sync at scale: a fake Sonarr with 2,000 series × 50 episode files (100k files, one
  * request per series) and a fake Radarr with 20,000 movies (one ~50 MB streamed answer), each
- * synced into a fresh SQLite database, then synced again (everything unchanged).
+ * synced into a fresh SQLite database, then synced again (everything unchanged: quick for Sonarr,
+ * whose unchanged series are skipped), then again as a full sync (every series re-read).
  *
  * Measures wall time, CPU time, files per second and peak RSS of the syncing process (the fakes run in a
  * process of their own). Target: 100k episode files well under a minute, memory flat.

@@ -188,12 +188,34 @@ describe("quick sync", () => {
     seriesRead(sonarr);
 
     const delivered = await deliver("sonarr", fixture("sonarr-download"), { token: secret });
-    const snapshots = await db.syncParentSnapshot.findMany({ where: { connectionId }, select: { parentId: true } });
     const quick = await sync(connectionId);
 
     expect(delivered.status).toBeLessThan(300);
-    expect(snapshots.map((row) => row.parentId)).toEqual(["series:13"]);
     expect(quick).toMatchObject({ status: "succeeded", full: false, parentsSkipped: 1 });
+    expect(seriesRead(sonarr)).toEqual([12]);
+  });
+
+  it("a webhook landing while a quick sync runs is not undone by that sync's older view of the series", async () => {
+    const root = uniqueRoot();
+    const { sonarr, connectionId } = await sonarrWith(root, [{ id: 12, files: episodes(12, 1200, 2) }, { id: 13, files: episodes(13, 1300, 2) }]);
+    await sync(connectionId);
+    const secret = generateWebhookSecret();
+    await db.externalConnection.update({ where: { id: connectionId }, data: { webhookSecretHash: hashWebhookSecret(secret), webhookRegisteredAt: new Date() } });
+    // Series 13 changed, so the run has a request to make; every answer takes a while.
+    sonarr.setLibrary(sonarrLibrary([{ id: 12, files: episodes(12, 1200, 2) }, { id: 13, files: episodes(13, 1300, 3) }]));
+    sonarr.setBehaviour({ delayMs: 300 });
+
+    const { runId } = await api.connections.sync({ id: connectionId });
+    const delivered = await deliver("sonarr", fixture("sonarr-download"), { token: secret });
+    await waitForSyncRun(runId);
+    const during = await api.connections.syncRun({ runId });
+    sonarr.setBehaviour({ delayMs: 0 });
+    seriesRead(sonarr);
+    const next = await sync(connectionId);
+
+    expect(delivered.status).toBeLessThan(300);
+    expect(during).toMatchObject({ status: "succeeded", full: false, parentsSkipped: 1 });
+    expect(next).toMatchObject({ status: "succeeded", full: false, parentsSkipped: 1 });
     expect(seriesRead(sonarr)).toEqual([12]);
   });
 

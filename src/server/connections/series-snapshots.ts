@@ -31,11 +31,26 @@ export async function loadParentSnapshots(db: Database, connectionId: number): P
   return new Map(rows.map((row) => [row.parentId, row.fingerprint]));
 }
 
+/** The fingerprint of a parent a webhook changed: matches no statistics, so the next quick sync reads it. */
+const INVALIDATED = "";
+
+/** True when some snapshot can spare a request (not only webhook marks): a quick sync is worth calling one. */
+export function hasUsableSnapshots(snapshots: ReadonlyMap<string, string>): boolean {
+  for (const fingerprint of snapshots.values()) if (fingerprint !== INVALIDATED) return true;
+  return false;
+}
+
 /**
  * Makes the connection's snapshots exactly `covered` (the parents a complete run listed or skipped).
- * Only changed fingerprints are written, so an unchanged re-sync writes nothing here either.
+ * Only changed fingerprints are written, so an unchanged re-sync writes nothing here either. A mark a
+ * webhook left since the run started stays: the run's fingerprint predates that change.
  */
-export async function replaceParentSnapshots(tx: Pick<Database, "$executeRaw">, connectionId: number, covered: ReadonlyMap<string, string>, now: Date): Promise<void> {
+export async function replaceParentSnapshots(
+  tx: Pick<Database, "$executeRaw">,
+  connectionId: number,
+  covered: ReadonlyMap<string, string>,
+  run: { startedAt: Date; finishedAt: Date },
+): Promise<void> {
   const entries = [...covered];
   await tx.$executeRaw`
     DELETE FROM "SyncParentSnapshot" WHERE "connectionId" = ${connectionId}
@@ -44,16 +59,21 @@ export async function replaceParentSnapshots(tx: Pick<Database, "$executeRaw">, 
     const batch = JSON.stringify(entries.slice(start, start + WRITE_BATCH));
     await tx.$executeRaw`
       INSERT INTO "SyncParentSnapshot" ("connectionId", "parentId", "fingerprint", "updatedAt")
-      SELECT ${connectionId}, entry.value ->> 0, entry.value ->> 1, ${sqlDate(now)} FROM json_each(${batch}) AS entry WHERE true
+      SELECT ${connectionId}, entry.value ->> 0, entry.value ->> 1, ${sqlDate(run.finishedAt)} FROM json_each(${batch}) AS entry WHERE true
       ON CONFLICT ("connectionId", "parentId") DO UPDATE SET "fingerprint" = excluded."fingerprint", "updatedAt" = excluded."updatedAt"
-        WHERE "SyncParentSnapshot"."fingerprint" <> excluded."fingerprint"`;
+        WHERE "SyncParentSnapshot"."fingerprint" <> excluded."fingerprint"
+          AND NOT ("SyncParentSnapshot"."fingerprint" = ${INVALIDATED} AND "SyncParentSnapshot"."updatedAt" >= ${sqlDate(run.startedAt)})`;
   }
 }
 
-/** A webhook changed this parent's files: the next quick sync re-reads it whatever its statistics say. */
+/**
+ * A webhook changed this parent's files: the next quick sync re-reads it whatever its statistics say.
+ * A mark rather than a deletion, so a sync running meanwhile (whose fingerprint is older) can't undo it.
+ */
 export async function invalidateParentSnapshot(db: Pick<Database, "syncParentSnapshot">, connectionId: number, parentId: string | null): Promise<void> {
   if (parentId === null) return;
-  await db.syncParentSnapshot.deleteMany({ where: { connectionId, parentId } });
+  const mark = { fingerprint: INVALIDATED, updatedAt: new Date() };
+  await db.syncParentSnapshot.upsert({ where: { connectionId_parentId: { connectionId, parentId } }, create: { connectionId, parentId, ...mark }, update: mark });
 }
 
 /**

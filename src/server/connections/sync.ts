@@ -15,7 +15,7 @@ import { clearedConnectionFailure, recordConnectionFailure } from "./connection-
 import { parseStoredTagFilter } from "./connection-schemas";
 import type { ConnectionError } from "./errors";
 import { createPathMapper, parseStoredPathMappings, type PathMapper } from "./path-mapping";
-import { loadParentSnapshots, QUICK_SYNC_APPS, replaceParentSnapshots } from "./series-snapshots";
+import { hasUsableSnapshots, loadParentSnapshots, QUICK_SYNC_APPS, replaceParentSnapshots } from "./series-snapshots";
 
 /**
  * Library sync: stream the app's library, map paths, write the queue in batches, record the run.
@@ -152,7 +152,7 @@ async function launch(db: Database, connectionId: number, trigger: SyncTrigger, 
   const quickable = QUICK_SYNC_APPS.has(connection.appType) && options.full !== true;
   const snapshots = quickable ? await loadParentSnapshots(db, connectionId) : null;
   // No snapshots: no complete run to compare with, so this one reads everything anyway.
-  const knownParents = snapshots && snapshots.size > 0 ? snapshots : null;
+  const knownParents = snapshots && hasUsableSnapshots(snapshots) ? snapshots : null;
   const full = knownParents === null;
   const row = await db.syncRun.create({ data: { connectionId, trigger, status: "running", full } });
   const run: ActiveRun = {
@@ -296,7 +296,7 @@ async function finish(db: Database, run: ActiveRun, failure: ConnectionError | n
       // A malformed entry may be a file still there: only a listing without any may prove absence.
       if (progress.invalid === 0) progress.removed = await markUnlistedRemoved(tx, run);
       // Only a complete run replaces them: after a failed one, whatever changed since is read again.
-      if (QUICK_SYNC_APPS.has(run.appType)) await replaceParentSnapshots(tx, run.connectionId, run.covered, finishedAt);
+      if (QUICK_SYNC_APPS.has(run.appType)) await replaceParentSnapshots(tx, run.connectionId, run.covered, { startedAt: run.startedAt, finishedAt });
       await tx.syncRun.update({ where: { id: run.runId }, data: { ...progressColumns(progress), status: "succeeded", finishedAt } });
       await tx.externalConnection.update({ where: { id: run.connectionId }, data: { lastSyncedAt: finishedAt, ...clearedConnectionFailure() } });
     });
