@@ -252,4 +252,29 @@ describe("what a run knows of its listing stays its own", () => {
     // The run's own bookkeeping (its SyncRun row, the connection's lastSyncedAt) is all that changes.
     expect(written).toBeLessThan(10);
   });
+
+  it("an unchanged quick Sonarr re-sync writes no queue row and no snapshot, and asks for no episode files", async () => {
+    const root = uniqueRoot();
+    const series = [1, 2, 3, 4].map((id) => ({ id, files: Array.from({ length: 10 }, (_, index) => fakeEpisodeFile(id, { id: id * 1_000 + index, path: `${root}/S${id}/E${index}.mkv` })) }));
+    const sonarr = await fake({ app: "sonarr", library: sonarrLibrary(series) });
+    const { connection } = await api.connections.create({ name: "Sonarr", appType: "sonarr", baseUrl: sonarr.url, apiKey: KEY });
+    await syncToEnd(connection.id);
+    sonarr.requests.length = 0;
+    const changes = async () => Number((await db.$queryRaw<{ n: bigint }[]>`SELECT total_changes() AS n`)[0]!.n);
+    const queueRows = () => db.queueItem.findMany({ where: { connectionId: connection.id }, orderBy: { id: "asc" } });
+    const snapshots = () => db.syncParentSnapshot.findMany({ where: { connectionId: connection.id }, orderBy: { id: "asc" } });
+    const [rowsBefore, snapshotsBefore] = [await queueRows(), await snapshots()];
+
+    const before = await changes();
+    const again = await syncToEnd(connection.id);
+    const written = (await changes()) - before;
+
+    expect(again).toMatchObject({ status: "succeeded", full: false, parentsTotal: 4, parentsSkipped: 4, processed: 0, removed: 0 });
+    expect(sonarr.requests.filter((request) => request.url.includes("/api/v3/episodefile"))).toEqual([]);
+    expect(await queueRows()).toEqual(rowsBefore);
+    expect(snapshotsBefore).toHaveLength(4);
+    expect(await snapshots()).toEqual(snapshotsBefore);
+    // Its SyncRun row (created, finished) and the connection's lastSyncedAt: nothing else.
+    expect(written).toBeLessThanOrEqual(3);
+  });
 });
