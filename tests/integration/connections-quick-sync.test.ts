@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { syncKindText } from "~/components/connections/sync-run-text";
 import { setHttpClientDefaults } from "~/server/connections/http-client";
+import { startConnectionScheduler, stopConnectionScheduler } from "~/server/connections/scheduler";
 import { isFullSyncDue } from "~/server/connections/series-snapshots";
 import { UNLISTED_REASON, waitForSyncRun } from "~/server/connections/sync";
 import { db } from "~/server/db";
@@ -63,6 +64,7 @@ async function statusesUnder(root: string) {
 beforeAll(() => setHttpClientDefaults({ connectMs: 1_000, headersMs: 500, bodyIdleMs: 500, retryDelaysMs: [10, 10] }));
 afterAll(() => setHttpClientDefaults(null));
 afterEach(async () => {
+  stopConnectionScheduler();
   await Promise.all(servers.splice(0).map((server) => server.stop()));
 });
 
@@ -236,6 +238,35 @@ describe("when the schedule asks for a full sync", () => {
     await api.connections.update({ id: connectionId, fullSyncEveryHours: 48 });
     expect(await isFullSyncDue(db, connectionId, new Date(now + 25 * 3_600_000))).toBe(false);
     expect(await isFullSyncDue(db, connectionId, new Date(now + 48 * 3_600_000))).toBe(true);
+  });
+
+  it("the scheduler runs a quick sync while the last full one is recent, a full one once it is 24 h old", async () => {
+    const root = uniqueRoot();
+    const { connectionId } = await sonarrWith(root, [{ id: 1, files: episodes(1, 100, 1) }]);
+    await sync(connectionId);
+    await api.connections.update({ id: connectionId, syncIntervalMinutes: 15 });
+    const backdate = (hours: number) =>
+      db.$executeRaw`UPDATE "SyncRun" SET "startedAt" = strftime('%Y-%m-%dT%H:%M:%fZ', "startedAt", ${`-${hours} hours`}) WHERE "connectionId" = ${connectionId}`;
+    const scheduledRun = async (after: number) => {
+      await startConnectionScheduler(db, { startupDelayMs: 20 });
+      for (let attempt = 0; attempt < 200; attempt += 1) {
+        const run = await db.syncRun.findFirst({ where: { connectionId, trigger: "schedule", id: { gt: after } } });
+        if (run && run.status !== "running") {
+          stopConnectionScheduler();
+          return run;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error("no scheduled run");
+    };
+
+    await backdate(1);
+    const recent = await scheduledRun(0);
+    await backdate(24);
+    const old = await scheduledRun(recent.id);
+
+    expect(recent).toMatchObject({ status: "succeeded", full: false, parentsSkipped: 1 });
+    expect(old).toMatchObject({ status: "succeeded", full: true, parentsSkipped: 0 });
   });
 
   it("a Radarr connection is always full (its one answer can't be skipped)", async () => {
