@@ -70,10 +70,13 @@ export async function replaceParentSnapshots(
  * A webhook changed this parent's files: the next quick sync re-reads it whatever its statistics say.
  * A mark rather than a deletion, so a sync running meanwhile (whose fingerprint is older) can't undo it.
  */
-export async function invalidateParentSnapshot(db: Pick<Database, "syncParentSnapshot">, connectionId: number, parentId: string | null): Promise<void> {
+export async function invalidateParentSnapshot(db: Pick<Database, "$executeRaw">, connectionId: number, parentId: string | null): Promise<void> {
   if (parentId === null) return;
-  const mark = { fingerprint: INVALIDATED, updatedAt: new Date() };
-  await db.syncParentSnapshot.upsert({ where: { connectionId_parentId: { connectionId, parentId } }, create: { connectionId, parentId, ...mark }, update: mark });
+  // Raw: it runs for every Sonarr delivery, and an ORM upsert costs several times one statement.
+  const now = sqlDate(new Date());
+  await db.$executeRaw`
+    INSERT INTO "SyncParentSnapshot" ("connectionId", "parentId", "fingerprint", "updatedAt") VALUES (${connectionId}, ${parentId}, ${INVALIDATED}, ${now})
+    ON CONFLICT ("connectionId", "parentId") DO UPDATE SET "fingerprint" = excluded."fingerprint", "updatedAt" = excluded."updatedAt"`;
 }
 
 /**
