@@ -12,7 +12,7 @@ import { QUICK_SYNC_APPS } from "./connection-schemas";
  * Why this stays correct:
  * - snapshots are replaced only after a complete run, so a failed or interrupted run leaves the last
  *   complete sync's snapshots, and the next run re-reads every series that changed since then;
- * - a webhook that changed a series' files drops its snapshot (`invalidateParentSnapshot`): the next
+ * - a webhook that changed a series' files marks its snapshot (`invalidateParentSnapshot`): the next
  *   quick sync re-reads it even when its statistics look the same (a rename);
  * - a full sync re-reads everything on a schedule (`fullSyncEveryHours`, default daily) and on demand,
  *   which catches what statistics can't show: a file renamed or replaced by one of the same size.
