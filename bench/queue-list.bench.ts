@@ -17,7 +17,7 @@ import Database from "better-sqlite3";
 const QUICK = process.argv.includes("--quick");
 const ROWS = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? (QUICK ? 10_000 : 100_000));
 const PAGE = 100;
-const PAGES_WALKED = 20;
+const PAGES_WALKED = QUICK ? 5 : 20;
 
 function migratedDatabase(): { dir: string; url: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimizarr-bench-"));
