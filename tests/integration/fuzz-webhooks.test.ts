@@ -173,9 +173,10 @@ describe("webhook routes under fuzzing", () => {
           expect(recorded).toMatchObject({ outcome: "rejected", payload: null });
           expect(changedTables(before, reader.fingerprint())).toEqual(["WebhookDelivery"]);
         } else if (answer.status === 202) {
-          // Our question back to the (unreachable) app went unanswered: kept for a retry, nothing applied.
+          // Our question back to the (unreachable) app went unanswered: kept for a retry, nothing applied to the
+          // queue. The series' quick-sync mark may be set (it only makes the next quick sync re-read that series).
           expect(recorded).toMatchObject({ outcome: "failed", payload: sent.kind === "bytes" ? expect.any(String) : sent.text });
-          expect(changedTables(before, reader.fingerprint())).toEqual(["WebhookDelivery"]);
+          expect(changedTables(before, reader.fingerprint()).filter((table) => table !== "SyncParentSnapshot")).toEqual(["WebhookDelivery"]);
         } else {
           expect(recorded).toMatchObject({ outcome: expect.stringMatching(/^(accepted|ignored)$/), payload: null });
         }
