@@ -1,3 +1,4 @@
+import type { FloorPart } from "./sync-floor";
 import { measure, mib } from "./support";
 
 /**
@@ -12,13 +13,15 @@ export const SYNC_TABLE_HEADER = ["library", "run", "files", "wall", "CPU", "of 
  * Syncs a connection three times — first into an empty queue, then again with nothing changed as
  * the app's default sync would (quick for Sonarr: unchanged series skipped), then again as a full
  * sync (every series re-read: what every re-sync cost before quick syncs) — and returns one table
- * row per run. Imported by a bench after it has set its environment.
+ * row per run, and the first run's wall and CPU time (to set beside its floor). Imported by a
+ * bench after it has set its environment.
  */
-export async function timeFirstAndRepeatSync(label: string, connectionId: number): Promise<string[][]> {
+export async function timeFirstAndRepeatSync(label: string, connectionId: number): Promise<{ rows: string[][]; first: FloorPart }> {
   const { db } = await import("~/server/db");
   const { startSync, waitForSyncRun, getSyncRun } = await import("~/server/connections/sync");
   const rows: string[][] = [];
   let firstMs = 0;
+  let firstCpuMs = 0;
   let againWasFull = false;
   for (const [runLabel, full] of [["first", undefined], ["again", undefined], ["again, full", true]] as const) {
     // Apps without quick syncs (Radarr, Stash) already re-read everything "again".
@@ -32,7 +35,10 @@ export async function timeFirstAndRepeatSync(label: string, connectionId: number
       return finished;
     });
     const cpu = process.cpuUsage(cpuBefore);
-    if (runLabel === "first") firstMs = ms;
+    if (runLabel === "first") {
+      firstMs = ms;
+      firstCpuMs = (cpu.user + cpu.system) / 1000;
+    }
     if (runLabel === "again") againWasFull = run.full;
     rows.push([
       label,
@@ -49,5 +55,5 @@ export async function timeFirstAndRepeatSync(label: string, connectionId: number
       mib(peakHeapBytes),
     ]);
   }
-  return rows;
+  return { rows, first: { ms: firstMs, cpuMs: firstCpuMs } };
 }

@@ -5,18 +5,27 @@
  * whose unchanged series are skipped), then again as a full sync (every series re-read).
  *
  * Measures wall time, CPU time, files per second and peak RSS of the syncing process (the fakes run in a
- * process of their own). Target: 100k episode files well under a minute, memory flat.
+ * process of their own). Target: 100k episode files well under a minute, memory flat. Then each
+ * library's floor against the same fake process (./sync-floor.ts): issue #16 wants the first sync
+ * within 1.3× of it.
  *
  *   npx tsx bench/sync.bench.ts [series=2000] [episodesPerSeries=50] [movies=20000]
+ *   npx tsx bench/sync.bench.ts --quick   (200 series × 50, 2,000 movies)
  *   npm run bench   (all benches)
  */
 import fs from "node:fs";
 import { createTestDataDir } from "../tests/support/test-database";
 import { mib, printTable, runWithServerConditions, startHelperProcess } from "./support";
+import { FLOOR_TABLE_HEADER, floorRow, measureFloor } from "./sync-floor";
 import { SYNC_TABLE_HEADER, timeFirstAndRepeatSync } from "./sync-runs";
 
+/** The sync's CONCURRENCY in src/server/connections/sonarr.ts (not exported): the floor asks as many at once. */
+const SONARR_CONCURRENCY = 4;
+
 async function main(): Promise<void> {
-  const [series = 2_000, episodes = 50, movies = 20_000] = process.argv.slice(2).map(Number);
+  const quick = process.argv.includes("--quick");
+  const numbers = process.argv.slice(2).filter((arg) => !arg.startsWith("--")).map(Number);
+  const [series = quick ? 200 : 2_000, episodes = 50, movies = quick ? 2_000 : 20_000] = numbers;
 
   // A private database and data dir, set before any server module reads the environment.
   const { dataDir, databaseUrl } = createTestDataDir("optimizarr-bench-");
@@ -32,6 +41,7 @@ async function main(): Promise<void> {
   const { createConnection } = await import("~/server/connections/connection-service");
 
   const rows: string[][] = [SYNC_TABLE_HEADER];
+  const floorRows: string[][] = [FLOOR_TABLE_HEADER];
   try {
     const baseline = process.memoryUsage().rss;
     for (const [app, url, label] of [
@@ -45,11 +55,17 @@ async function main(): Promise<void> {
         apiKey: fakes.info.apiKey,
         pathMappings: [{ remote: app === "sonarr" ? "/tv" : "/movies", local: `/mnt/media/${app}` }],
       });
-      rows.push(...(await timeFirstAndRepeatSync(label, connection.id)));
+      const runs = await timeFirstAndRepeatSync(label, connection.id);
+      rows.push(...runs.rows);
+      // After the syncs, so the fake process is as warm for the floor as it was for them.
+      const source = app === "sonarr" ? { app, baseUrl: url, apiKey: fakes.info.apiKey, concurrency: SONARR_CONCURRENCY } : { app, baseUrl: url, apiKey: fakes.info.apiKey };
+      floorRows.push(floorRow(label, runs.first, await measureFloor(source, dataDir)));
     }
     const total = await db.queueItem.count();
     console.log(`\nsync.bench — baseline RSS ${mib(baseline)}, ${total.toLocaleString("en")} queue items written\n`);
     printTable(rows);
+    console.log("First sync beside its floor (bare keep-alive fetch + JSON.parse, then one-transaction insert), wall / CPU:\n");
+    printTable(floorRows);
   } finally {
     fakes.stop();
     await db.$disconnect();
