@@ -10,29 +10,17 @@
  * (`react-server` makes `server-only` importable outside Next.)
  */
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import Database from "better-sqlite3";
+import { migratedDatabase } from "./support";
 
 const QUICK = process.argv.includes("--quick");
 const ROWS = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? (QUICK ? 10_000 : 100_000));
 const PAGE = 100;
 const PAGES_WALKED = QUICK ? 5 : 20;
 
-function migratedDatabase(): { dir: string; url: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimizarr-bench-"));
-  const file = path.join(dir, "bench.db");
-  const sqlite = new Database(file);
-  const migrations = path.resolve("prisma/migrations");
-  for (const name of fs.readdirSync(migrations).filter((entry) => /^\d+_/.test(entry)).sort()) {
-    sqlite.exec(fs.readFileSync(path.join(migrations, name, "migration.sql"), "utf8"));
-  }
-  sqlite.close();
-  return { dir, url: `file:${file}` };
-}
 
 async function main() {
-  const { dir, url } = migratedDatabase();
+  const { dir, file } = migratedDatabase();
+  const url = `file:${file}`;
   process.env.DATABASE_URL = url;
   process.env.DATA_DIR = dir;
   process.env.LOG_LEVEL = "warn";

@@ -14,7 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { printTable, runWithServerConditions } from "./support";
+import { migratedDatabase, printTable, runWithServerConditions } from "./support";
 
 const QUICK = process.argv.includes("--quick");
 const ROWS = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? (QUICK ? 100_000 : 1_000_000));
@@ -29,17 +29,6 @@ const CONNECTIONS = [
   { id: 4, name: "Sonarr anime", appType: "sonarr", private: 0, showInStats: 0 },
 ] as const;
 
-function migratedDatabase(): { dir: string; file: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimizarr-bench-"));
-  const file = path.join(dir, "bench.db");
-  const sqlite = new Database(file);
-  const migrations = path.resolve("prisma/migrations");
-  for (const name of fs.readdirSync(migrations).filter((entry) => /^\d+_/.test(entry)).sort()) {
-    sqlite.exec(fs.readFileSync(path.join(migrations, name, "migration.sql"), "utf8"));
-  }
-  sqlite.close();
-  return { dir, file };
-}
 
 /**
  * Row n: 40% Sonarr (an eighth of it on the hidden second instance), 20% Radarr, 20% Stash

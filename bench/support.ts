@@ -1,4 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
 import readline from "node:readline";
 
 /**
@@ -49,4 +53,17 @@ export async function startHelperProcess<T>(script: string, args: string[]): Pro
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
   });
   return { info, stop: () => child.kill("SIGTERM") };
+}
+
+/** A fresh SQLite file in a temporary folder with every migration applied, as `prisma migrate deploy` would. */
+export function migratedDatabase(): { dir: string; file: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optimizarr-bench-"));
+  const file = path.join(dir, "bench.db");
+  const sqlite = new Database(file);
+  const migrations = path.resolve("prisma/migrations");
+  for (const name of fs.readdirSync(migrations).filter((entry) => /^\d+_/.test(entry)).sort()) {
+    sqlite.exec(fs.readFileSync(path.join(migrations, name, "migration.sql"), "utf8"));
+  }
+  sqlite.close();
+  return { dir, file };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { errorSummary } from "~/server/error-code";
 import { Prisma, type ExternalConnection, type SyncRun } from "~/generated/prisma/client";
 import type { AppType, QueueStatus } from "~/lib/queue-enums";
 import type { Database } from "~/server/db";
@@ -181,11 +182,6 @@ async function launch(db: Database, connectionId: number, trigger: SyncTrigger, 
   return run;
 }
 
-/** Name and code only: a database error's message may quote a file path, and logs must not. */
-function errorSummary(error: unknown): { name: string; code?: string } {
-  if (error instanceof Error) return { name: error.name, code: (error as { code?: string }).code };
-  return { name: typeof error };
-}
 
 function toQueueInput(file: LibraryFile, connection: ExternalConnection, mapPath: PathMapper): QueueItemInput {
   return {
