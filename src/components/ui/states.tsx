@@ -1,8 +1,9 @@
 import { LoaderCircleIcon, TriangleAlertIcon } from "lucide-react";
 import { cn } from "~/lib/utils";
 
+/** Spins only for users who have not asked for reduced motion (the OS setting); a still ring says the same. */
 export function Spinner({ className }: { className?: string }) {
-  return <LoaderCircleIcon aria-hidden className={cn("size-4 animate-spin", className)} />;
+  return <LoaderCircleIcon aria-hidden className={cn("size-4 motion-safe:animate-spin", className)} />;
 }
 
 export function LoadingState({ label = "Loading…" }: { label?: string }) {

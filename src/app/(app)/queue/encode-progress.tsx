@@ -38,7 +38,7 @@ export function EncodeProgressBar({ encode, className }: { encode: ActiveEncode;
       className={cn("h-1.5 overflow-hidden rounded-full bg-surface-raised", className)}
     >
       <div
-        className={cn("h-full rounded-full transition-[width] duration-700", encode.paused ? "bg-muted" : "bg-warning", !encode.paused && encode.phase !== "encoding" && "animate-pulse")}
+        className={cn("h-full rounded-full transition-[width] duration-700", encode.paused ? "bg-muted" : "bg-warning", !encode.paused && encode.phase !== "encoding" && "motion-safe:animate-pulse")}
         style={{ width: `${Math.max(2, Math.min(100, percent))}%` }}
       />
     </div>

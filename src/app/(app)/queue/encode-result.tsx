@@ -1,5 +1,6 @@
-import { AlertTriangleIcon, CheckIcon, Loader2Icon, XCircleIcon } from "lucide-react";
+import { AlertTriangleIcon, CheckIcon, XCircleIcon } from "lucide-react";
 import { Badge } from "~/components/ui/badge";
+import { Spinner } from "~/components/ui/states";
 import { formatSizeChange } from "~/lib/format";
 import type { QueueSource } from "~/lib/queue-enums";
 import type { RouterOutputs } from "~/trpc/react";
@@ -27,7 +28,7 @@ export function HandBackBadge({ job, source }: { job: Pick<EncodeJob, "handBackS
     case "pending":
       return (
         <Badge tone="neutral" title={title}>
-          <Loader2Icon className="size-3 animate-spin" /> Telling {app}
+          <Spinner className="size-3" /> Telling {app}
         </Badge>
       );
     case "warning":
