@@ -1,4 +1,5 @@
 import "server-only";
+import BetterSqlite3 from "better-sqlite3";
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 
 /**
@@ -57,8 +58,15 @@ function once(fn: () => void): () => void {
   };
 }
 
-/** The adapter factory Prisma is given: the same connection, with every use taking its turn. */
-export function serialisedAdapter(factory: AdapterFactory): Pick<AdapterFactory, "provider" | "adapterName" | "connect" | "connectToShadowDb"> {
+/**
+ * The adapter factory Prisma is given: the same connection, with every use taking its turn.
+ * `onConnect` sees the app's better-sqlite3 connection itself as soon as the adapter opens it,
+ * before any query: per-connection settings (PRAGMAs) go there, since the adapter opens its own.
+ */
+export function serialisedAdapter(
+  factory: AdapterFactory,
+  onConnect: (sqlite: BetterSqlite3.Database) => void = () => {},
+): Pick<AdapterFactory, "provider" | "adapterName" | "connect" | "connectToShadowDb"> {
   const serialise = (adapter: Adapter): Adapter => {
     const turns = new ConnectionTurns();
     return {
@@ -83,9 +91,24 @@ export function serialisedAdapter(factory: AdapterFactory): Pick<AdapterFactory,
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => serialise(await factory.connect()),
+    connect: async () => {
+      const adapter = await factory.connect();
+      onConnect(sqliteConnectionOf(adapter));
+      return serialise(adapter);
+    },
     connectToShadowDb: async () => serialise(await factory.connectToShadowDb()),
   };
+}
+
+/**
+ * The adapter keeps its better-sqlite3 connection in a `client` field its type declarations leave
+ * out (@prisma/adapter-better-sqlite3 6.19). Checked, not assumed: an adapter that stops keeping it
+ * there fails at the first connect, in every test, rather than running without its settings.
+ */
+function sqliteConnectionOf(adapter: Adapter): BetterSqlite3.Database {
+  const client: unknown = Reflect.get(adapter, "client");
+  if (!(client instanceof BetterSqlite3)) throw new Error("The Prisma SQLite adapter no longer exposes its better-sqlite3 connection as `client`");
+  return client;
 }
 
 /** The transaction's own statements run straight through; the turn passes on when it ends. */
