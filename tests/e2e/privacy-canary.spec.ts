@@ -10,6 +10,7 @@ import { startFakeStash, type FakeStashServer } from "../fakes/stash-fake-server
 import { fakeScene, fakeVideoFile } from "../fakes/stash-library";
 import { getVideoFixtures } from "../support/video-fixtures";
 import { ADMIN_STATE, E2E_DATA_DIR } from "./support/constants";
+import { trpcMutation, trpcQuery } from "./support/trpc";
 
 /**
  * The canary test (../shared/privacy.md): a private Stash, a private Sonarr with webhooks and two
@@ -232,18 +233,3 @@ test("made public, Stash's paths do show on the queue page (the test can see the
   await expect(page.getByRole("table", { name: "Queue items" })).toContainText(CANARY);
   await page.screenshot({ path: `${SCREENSHOTS}/privacy-made-public.png`, fullPage: true });
 });
-
-async function trpcMutation(page: Page, procedure: string, input: unknown): Promise<void> {
-  // Cookie-authenticated mutations must come from the app's own origin, as the browser's do (CSRF guard).
-  const response = await page.request.post(`/api/trpc/${procedure}`, { data: { json: input }, headers: { origin: String(test.info().project.use.baseURL) } });
-  expect(response.status(), `${procedure} answered ${response.status()}: ${await response.text()}`).toBe(200);
-}
-
-/** A tRPC query over HTTP as the browser sends it (the signed-in session's cookie), the raw JSON answer. */
-async function trpcQuery(page: Page, procedure: string, input: unknown): Promise<unknown> {
-  const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-  const response = await page.request.get(`/api/trpc/${procedure}${query}`);
-  expect(response.status(), `${procedure} answered ${response.status()}: ${await response.text()}`).toBe(200);
-  const body = (await response.json()) as { result: { data: unknown } };
-  return body.result.data;
-}
