@@ -7,7 +7,7 @@
  * - `JsonArraySplitter` — the byte scanner + one JSON.parse per chunk that streamArray uses now.
  *
  * Each runs in a process of its own (so one's heap doesn't count as the next one's memory), five
- * times; the table shows the median wall and CPU time (MB/s and "× floor" from CPU: on a shared
+ * times (three with --quick); the table shows the median wall and CPU time (MB/s and "× floor" from CPU: on a shared
  * machine wall time mostly measures waiting for a core) and the peak RSS above the process's RSS with the answer
  * already generated. The values are dropped after each chunk, as a consumer that keeps up would.
  * A second table answers "one JSON.parse per element, or one per chunk?" on the same elements,
@@ -19,10 +19,12 @@ import { spawnSync } from "node:child_process";
 import { JSONParser } from "@streamparser/json";
 import { JsonArraySplitter } from "~/server/connections/json-array-stream";
 import { fakeMovie } from "../tests/fakes/arr-library";
+import { type BenchResults, reportBenchResult } from "./bench-results";
 import { printTable, runWithServerConditions } from "./support";
 
 const CHUNK_BYTES = 64 * 1024;
-const RUNS = 5;
+/** Fewer with --quick, which must stay under a minute for every bench together. */
+const RUNS = process.argv.includes("--quick") ? 3 : 5;
 const CODECS = ["x264", "x265", "AVC", "HEVC", "h264", "XviD", "VC1", "MPEG2"];
 
 type Mode = "whole" | "streamparser" | "splitter" | "each" | "batched";
@@ -161,7 +163,7 @@ function child(mode: Mode, megabytes: number): void {
 }
 
 function runChild(mode: Mode, megabytes: number): Figures | null {
-  const result = spawnSync(process.execPath, [...process.execArgv, "--expose-gc", process.argv[1] ?? "", `--child=${mode}`, String(megabytes)], {
+  const result = spawnSync(process.execPath, [...process.execArgv, "--expose-gc", process.argv[1] ?? "", `--child=${mode}`, String(megabytes), ...(process.argv.includes("--quick") ? ["--quick"] : [])], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 1024 * 1024,
@@ -185,12 +187,16 @@ async function main(): Promise<void> {
 
   const header = ["parser", "answer", "wall", "CPU", "MB/s (CPU)", "× floor (CPU)", "peak RSS above answer"];
   const rows: string[][] = [header];
+  const parsers: NonNullable<BenchResults["json-array"]>["parsers"] = [];
+  let answer = { megabytes: 0, items: 0 };
   let floorMs: number | null = null;
   for (const mode of ["whole", "streamparser", "splitter"] as const) {
     const figures = runChild(mode, megabytes);
     if (!figures) continue;
     const ms = median(figures.cpuMsRuns);
     floorMs ??= mode === "whole" ? ms : null;
+    answer = { megabytes: figures.megabytes, items: figures.items };
+    parsers.push({ label: MODE_LABELS[mode], wallMs: median(figures.msRuns), cpuMs: ms, peakAboveAnswerBytes: figures.peakAboveBaselineBytes });
     rows.push([
       MODE_LABELS[mode],
       `${figures.megabytes.toFixed(1)} MB, ${figures.items.toLocaleString("en")} movies`,
@@ -210,8 +216,10 @@ async function main(): Promise<void> {
     if (!figures) continue;
     const ms = median(figures.cpuMsRuns);
     parseRows.push([MODE_LABELS[mode], `${median(figures.msRuns).toFixed(0)} ms`, `${ms.toFixed(0)} ms`, (figures.megabytes / (ms / 1000)).toFixed(0)]);
+    parsers.push({ label: `${MODE_LABELS[mode]} (already split, parse only)`, wallMs: median(figures.msRuns), cpuMs: ms, peakAboveAnswerBytes: null });
   }
   printTable(parseRows);
+  reportBenchResult("json-array", { ...answer, runs: RUNS, parsers });
 }
 
 if (runWithServerConditions()) {

@@ -10,12 +10,13 @@
  * (`react-server` makes `server-only` importable outside Next.)
  */
 import fs from "node:fs";
+import { reportBenchResult } from "./bench-results";
 import { migratedDatabase } from "./support";
 
 const QUICK = process.argv.includes("--quick");
 const ROWS = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? (QUICK ? 10_000 : 100_000));
 const PAGE = 100;
-const PAGES_WALKED = QUICK ? 5 : 20;
+const PAGES_WALKED = QUICK ? 2 : 20;
 
 
 async function main() {
@@ -65,7 +66,8 @@ async function main() {
     }
     await db.$executeRaw`UPDATE "QueueItem" SET "priority" = 10 WHERE "id" % 97 = 0`;
     await db.$executeRaw`UPDATE "QueueItem" SET "status" = 'failed' WHERE "id" % 211 = 0`;
-    console.log(`seeded ${ROWS.toLocaleString("en-US")} rows in ${((performance.now() - seedStart) / 1000).toFixed(1)} s\n`);
+    const seedMs = performance.now() - seedStart;
+    console.log(`seeded ${ROWS.toLocaleString("en-US")} rows in ${(seedMs / 1000).toFixed(1)} s\n`);
 
     const views: [string, Record<string, unknown>][] = [
       ["all", {}],
@@ -77,6 +79,7 @@ async function main() {
       ["search (rare)", { search: "Episode 99999." }],
     ];
 
+    const pages: { view: string; sort: string; analyzed: boolean; firstMs: number; averageMs: number; maxMs: number; pagesWalked: number }[] = [];
     for (const analyzed of [false, true]) {
       if (analyzed) await db.$executeRawUnsafe("ANALYZE");
       console.log(analyzed ? "--- after ANALYZE ---" : "--- fresh database (no ANALYZE) ---");
@@ -94,11 +97,13 @@ async function main() {
             cursor = result.nextCursor;
           }
           const avg = timings.reduce((sum, value) => sum + value, 0) / timings.length;
+          pages.push({ view: label, sort, analyzed, firstMs: timings[0]!, averageMs: avg, maxMs: Math.max(...timings), pagesWalked: timings.length });
           console.log(`${label.padEnd(20)} ${sort.padEnd(10)} ${timings[0]!.toFixed(1).padStart(9)} ${avg.toFixed(1).padStart(8)} ${Math.max(...timings).toFixed(1).padStart(8)}  ${timings.length}`);
         }
       }
       console.log();
     }
+    reportBenchResult("queue-list", { rows: ROWS, seedMs, pages });
   } finally {
     await db.$disconnect();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  * (folder scans, two Sonarr connections, Radarr, a private Stash; realistic paths, sizes, codecs,
  * heights and statuses) plus 50,000 finished encodes straight into a migrated SQLite DB, then times
  * what the queue and statistics pages ask for, each repeated, as p50/p95. Prints figures; asserts
- * nothing. `--quick` seeds 100,000 items.
+ * nothing. `--quick` seeds 10,000 items.
  *
  *   npx tsx bench/queue-million.bench.ts [--quick] [rows]
  *
@@ -14,10 +14,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { type QueryKind, reportBenchResult } from "./bench-results";
 import { migratedDatabase, printTable, runWithServerConditions } from "./support";
 
 const QUICK = process.argv.includes("--quick");
-const ROWS = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? (QUICK ? 100_000 : 1_000_000));
+const ROWS = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? (QUICK ? 10_000 : 1_000_000));
 const REPEAT = QUICK ? 5 : 30;
 const PAGE = 50;
 
@@ -150,34 +151,35 @@ async function main() {
     const deepPath = encodeCursor({ sort: "path", id: deepByPath.id, key: deepByPath.filePath });
     const deepNewest = encodeCursor({ sort: "newest", id: ROWS - depth });
 
-    const cases: [string, () => Promise<unknown>][] = [
-      ["first page (newest)", list({})],
-      ["first page (size-desc)", list({ sort: "size-desc" })],
-      ["filtered: queued + h264", list({ status: "queued", codec: "h264" })],
-      ["filtered: queued + vc1, size-desc", list({ status: "queued", codec: "vc1", sort: "size-desc" })],
-      ["filtered: sonarr + connection 1", list({ source: "sonarr", connectionId: 1 })],
-      ["filtered: radarr + connection 2, size-desc", list({ source: "radarr", connectionId: 2, sort: "size-desc" })],
-      ["filtered: failed + 2160p", list({ status: "failed", resolution: "2160p" })],
-      ["cursor after a 20-page walk (size-desc)", list({ sort: "size-desc", cursor: walked })],
-      [`deep cursor, item #${depth.toLocaleString("en-US")} (newest)`, list({ cursor: deepNewest })],
-      [`deep cursor, item #${depth.toLocaleString("en-US")} (size-desc)`, list({ sort: "size-desc", cursor: deepSize })],
-      [`deep cursor, item #${depth.toLocaleString("en-US")} (path)`, list({ sort: "path", cursor: deepPath })],
-      ["search: one episode (selective)", list({ search: `Episode ${Math.floor(ROWS / 3) + 1}.` })],
-      ["search: a show (a few hundred)", list({ search: "Show 1234/" })],
-      ["search: 'season' (broad)", list({ search: "season" })],
-      ["search: no match", list({ search: "no such file anywhere" })],
-      ["search: a private path (never matches)", list({ search: "/stash/studio 12/" })],
-      ["search + queued + h264, size-desc", list({ search: "Show 12", status: "queued", codec: "h264", sort: "size-desc" })],
-      ["queue.counts", () => countQueueByStatus(db)],
-      ["stats.summary", () => statsSummary(db, { includePrivate: false })],
-      ["stats.summary (with private)", () => statsSummary(db, { includePrivate: true })],
-      ["stats.savings (30 days)", () => savingsStats(db, { includePrivate: false, days: 30 })],
+    const cases: [string, QueryKind, () => Promise<unknown>][] = [
+      ["first page (newest)", "first page", list({})],
+      ["first page (size-desc)", "first page", list({ sort: "size-desc" })],
+      ["filtered: queued + h264", "filtered page", list({ status: "queued", codec: "h264" })],
+      ["filtered: queued + vc1, size-desc", "filtered page", list({ status: "queued", codec: "vc1", sort: "size-desc" })],
+      ["filtered: sonarr + connection 1", "filtered page", list({ source: "sonarr", connectionId: 1 })],
+      ["filtered: radarr + connection 2, size-desc", "filtered page", list({ source: "radarr", connectionId: 2, sort: "size-desc" })],
+      ["filtered: failed + 2160p", "filtered page", list({ status: "failed", resolution: "2160p" })],
+      ["cursor after a 20-page walk (size-desc)", "cursor page", list({ sort: "size-desc", cursor: walked })],
+      [`deep cursor, item #${depth.toLocaleString("en-US")} (newest)`, "deep cursor page", list({ cursor: deepNewest })],
+      [`deep cursor, item #${depth.toLocaleString("en-US")} (size-desc)`, "deep cursor page", list({ sort: "size-desc", cursor: deepSize })],
+      [`deep cursor, item #${depth.toLocaleString("en-US")} (path)`, "deep cursor page", list({ sort: "path", cursor: deepPath })],
+      ["search: one episode (selective)", "path search", list({ search: `Episode ${Math.floor(ROWS / 3) + 1}.` })],
+      ["search: a show (a few hundred)", "path search", list({ search: "Show 1234/" })],
+      ["search: 'season' (broad)", "path search", list({ search: "season" })],
+      ["search: no match", "path search", list({ search: "no such file anywhere" })],
+      ["search: a private path (never matches)", "path search", list({ search: "/stash/studio 12/" })],
+      ["search + queued + h264, size-desc", "path search", list({ search: "Show 12", status: "queued", codec: "h264", sort: "size-desc" })],
+      ["queue.counts", "queue.counts", () => countQueueByStatus(db)],
+      ["stats.summary", "stats.summary", () => statsSummary(db, { includePrivate: false })],
+      ["stats.summary (with private)", "stats.summary", () => statsSummary(db, { includePrivate: true })],
+      ["stats.savings (30 days)", "stats.savings", () => savingsStats(db, { includePrivate: false, days: 30 })],
     ];
 
     // Wall time, and this process's CPU time (SQLite runs in it, synchronously): on a shared machine
     // the CPU figure is the one that doesn't depend on how many others want a core.
     const table = [["query", "first ms", "p50 ms", "p95 ms", "max ms", "CPU p50 ms", "CPU p95 ms"]];
-    for (const [label, run] of cases) {
+    const queries: { label: string; kind: QueryKind; p50Ms: number; p95Ms: number; maxMs: number; cpuP50Ms: number; cpuP95Ms: number }[] = [];
+    for (const [label, kind, run] of cases) {
       const timings: number[] = [];
       const cpu: number[] = [];
       for (let attempt = 0; attempt < REPEAT; attempt += 1) {
@@ -191,10 +193,13 @@ async function main() {
       const first = timings[0]!;
       const sorted = [...timings].sort((a, b) => a - b);
       const cpuSorted = [...cpu].sort((a, b) => a - b);
-      table.push([label, first.toFixed(1), percentile(sorted, 50).toFixed(1), percentile(sorted, 95).toFixed(1), sorted.at(-1)!.toFixed(1), percentile(cpuSorted, 50).toFixed(1), percentile(cpuSorted, 95).toFixed(1)]);
+      const figures = { label, kind, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), maxMs: sorted.at(-1)!, cpuP50Ms: percentile(cpuSorted, 50), cpuP95Ms: percentile(cpuSorted, 95) };
+      queries.push(figures);
+      table.push([label, first.toFixed(1), ...[figures.p50Ms, figures.p95Ms, figures.maxMs, figures.cpuP50Ms, figures.cpuP95Ms].map((ms) => ms.toFixed(1))]);
     }
     console.log(`${ROWS.toLocaleString("en-US")} items, ${REPEAT} runs each, pages of ${PAGE}; load average ${os.loadavg().map((value) => value.toFixed(1)).join(" ")}`);
     printTable(table);
+    reportBenchResult("queue-million", { rows: ROWS, repeat: REPEAT, seedMs, queries });
   } finally {
     await db.$disconnect();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -18,9 +18,10 @@
  */
 import fs from "node:fs";
 import { createTestDataDir } from "../tests/support/test-database";
+import { reportBenchResult } from "./bench-results";
 import { mib, printTable, runWithServerConditions, startHelperProcess } from "./support";
 import { FLOOR_TABLE_HEADER, floorRow, measureFloor } from "./sync-floor";
-import { SYNC_TABLE_HEADER, timeFirstAndRepeatSync } from "./sync-runs";
+import { SYNC_TABLE_HEADER, syncTableRows, timeFirstAndRepeatSync } from "./sync-runs";
 
 const SCENES = process.argv.includes("--quick") ? 10_000 : 100_000;
 
@@ -37,7 +38,6 @@ async function main(): Promise<void> {
   const { STASH_GRAPHQL_PATH } = await import("~/server/connections/stash-graphql");
 
   const label = `Stash ${SCENES.toLocaleString("en")} scenes`;
-  const rows: string[][] = [SYNC_TABLE_HEADER];
   try {
     const baseline = process.memoryUsage().rss;
     const { connection } = await createConnection(db, {
@@ -47,8 +47,7 @@ async function main(): Promise<void> {
       apiKey: fake.info.apiKey,
       pathMappings: [{ remote: "/data", local: "/mnt/media/stash" }],
     });
-    const runs = await timeFirstAndRepeatSync(label, connection.id);
-    rows.push(...runs.rows);
+    const runs = await timeFirstAndRepeatSync(connection.id);
     // After the syncs, so the fake process is as warm for the floor as it was for them.
     const floor = await measureFloor(
       { app: "stash", baseUrl: fake.info.url, apiKey: fake.info.apiKey, graphqlPath: STASH_GRAPHQL_PATH, scenesQuery: STASH_DOCUMENTS.scenes, pageSize: STASH_PAGE_SIZE },
@@ -56,9 +55,10 @@ async function main(): Promise<void> {
     );
     const total = await db.queueItem.count();
     console.log(`\nstash-sync.bench — baseline RSS ${mib(baseline)}, ${total.toLocaleString("en")} queue items written\n`);
-    printTable(rows);
+    printTable([SYNC_TABLE_HEADER, ...syncTableRows(label, runs)]);
     console.log("First sync beside its floor (bare keep-alive fetch + JSON.parse, then one-transaction insert), wall / CPU:\n");
-    printTable([FLOOR_TABLE_HEADER, floorRow(label, runs.first, floor)]);
+    printTable([FLOOR_TABLE_HEADER, floorRow(label, runs[0]!, floor)]);
+    reportBenchResult("stash-sync", { libraries: [{ label, app: "stash", runs, floor }] });
   } finally {
     fake.stop();
     await db.$disconnect();

@@ -1,31 +1,29 @@
-import type { FloorPart } from "./sync-floor";
+import { z } from "zod";
+import type { SyncRunFigures } from "./bench-results";
 import { measure, mib } from "./support";
 
-/**
- * Table columns of the sync benchmarks. CPU is the syncing process's user + system time (all its
- * threads, SQLite included): on a shared machine wall time mostly measures waiting for a core.
- * "of first" is the run's wall time over the first sync's, measured in the same process minutes
- * apart (issue #16's target for an unchanged re-sync: at most 0.25).
- */
-export const SYNC_TABLE_HEADER = ["library", "run", "files", "wall", "CPU", "of first", "files/s", "added", "unchanged", "series skipped", "peak RSS", "peak heap"];
+/** total_changes() as the adapter hands it back (a number or, for large values, a bigint). */
+const totalChangesRow = z.array(z.object({ changes: z.union([z.number(), z.bigint()]).transform(Number) })).length(1);
 
 /**
  * Syncs a connection three times — first into an empty queue, then again with nothing changed as
  * the app's default sync would (quick for Sonarr: unchanged series skipped), then again as a full
- * sync (every series re-read: what every re-sync cost before quick syncs) — and returns one table
- * row per run, and the first run's wall and CPU time (to set beside its floor). Imported by a
- * bench after it has set its environment.
+ * sync (every series re-read: what every re-sync cost before quick syncs) — and returns each run's
+ * figures. CPU is the syncing process's user + system time (all its threads, SQLite included): on
+ * a shared machine wall time mostly measures waiting for a core. Imported by a bench after it has
+ * set its environment.
  */
-export async function timeFirstAndRepeatSync(label: string, connectionId: number): Promise<{ rows: string[][]; first: FloorPart }> {
+export async function timeFirstAndRepeatSync(connectionId: number): Promise<SyncRunFigures[]> {
   const { db } = await import("~/server/db");
   const { startSync, waitForSyncRun, getSyncRun } = await import("~/server/connections/sync");
-  const rows: string[][] = [];
-  let firstMs = 0;
-  let firstCpuMs = 0;
-  let againWasFull = false;
+  // The app has one SQLite connection (src/server/serialised-connection.ts), so this counts the sync's writes.
+  const totalChanges = async () => totalChangesRow.parse(await db.$queryRaw`SELECT total_changes() AS "changes"`)[0]!.changes;
+  const runs: SyncRunFigures[] = [];
   for (const [runLabel, full] of [["first", undefined], ["again", undefined], ["again, full", true]] as const) {
     // Apps without quick syncs (Radarr, Stash) already re-read everything "again".
-    if (full && againWasFull) continue;
+    if (full && runs.at(-1)?.full) continue;
+    const changesBefore = await totalChanges();
+    const rssBeforeBytes = process.memoryUsage.rss();
     const cpuBefore = process.cpuUsage();
     const { result: run, ms, peakRssBytes, peakHeapBytes } = await measure(async () => {
       const { runId } = await startSync(db, connectionId, "manual", { full });
@@ -35,25 +33,45 @@ export async function timeFirstAndRepeatSync(label: string, connectionId: number
       return finished;
     });
     const cpu = process.cpuUsage(cpuBefore);
-    if (runLabel === "first") {
-      firstMs = ms;
-      firstCpuMs = (cpu.user + cpu.system) / 1000;
-    }
-    if (runLabel === "again") againWasFull = run.full;
-    rows.push([
-      label,
-      `${runLabel}${run.full ? "" : " (quick)"}`,
-      run.processed.toLocaleString("en"),
-      `${(ms / 1000).toFixed(1)} s`,
-      `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`,
-      (ms / firstMs).toFixed(2),
-      Math.round(run.processed / (ms / 1000)).toLocaleString("en"),
-      run.added.toLocaleString("en"),
-      run.unchanged.toLocaleString("en"),
-      run.parentsTotal > 0 ? `${run.parentsSkipped.toLocaleString("en")} of ${run.parentsTotal.toLocaleString("en")}` : "–",
-      mib(peakRssBytes),
-      mib(peakHeapBytes),
-    ]);
+    runs.push({
+      run: runLabel,
+      full: run.full,
+      files: run.processed,
+      ms,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      added: run.added,
+      updated: run.updated,
+      unchanged: run.unchanged,
+      removed: run.removed,
+      parentsTotal: run.parentsTotal,
+      parentsSkipped: run.parentsSkipped,
+      changedRows: (await totalChanges()) - changesBefore,
+      rssBeforeBytes,
+      peakRssBytes,
+      peakHeapBytes,
+    });
   }
-  return { rows, first: { ms: firstMs, cpuMs: firstCpuMs } };
+  return runs;
+}
+
+/** Table columns of the sync benchmarks; "of first" is the run's wall time over the first sync's (issue #16: an unchanged re-sync at most 0.25). */
+export const SYNC_TABLE_HEADER = ["library", "run", "files", "wall", "CPU", "of first", "files/s", "added", "unchanged", "rows changed", "series skipped", "peak RSS", "RSS growth"];
+
+export function syncTableRows(label: string, runs: readonly SyncRunFigures[]): string[][] {
+  const firstMs = runs[0]?.ms ?? Number.NaN;
+  return runs.map((run) => [
+    label,
+    `${run.run}${run.full ? "" : " (quick)"}`,
+    run.files.toLocaleString("en"),
+    `${(run.ms / 1000).toFixed(1)} s`,
+    `${(run.cpuMs / 1000).toFixed(1)} s`,
+    (run.ms / firstMs).toFixed(2),
+    Math.round(run.files / (run.ms / 1000)).toLocaleString("en"),
+    run.added.toLocaleString("en"),
+    run.unchanged.toLocaleString("en"),
+    run.changedRows.toLocaleString("en"),
+    run.parentsTotal > 0 ? `${run.parentsSkipped.toLocaleString("en")} of ${run.parentsTotal.toLocaleString("en")}` : "–",
+    mib(run.peakRssBytes),
+    mib(run.peakRssBytes - run.rssBeforeBytes),
+  ]);
 }

@@ -15,9 +15,10 @@
  */
 import fs from "node:fs";
 import { createTestDataDir } from "../tests/support/test-database";
+import { reportBenchResult, type SyncLibraryFigures } from "./bench-results";
 import { mib, printTable, runWithServerConditions, startHelperProcess } from "./support";
 import { FLOOR_TABLE_HEADER, floorRow, measureFloor } from "./sync-floor";
-import { SYNC_TABLE_HEADER, timeFirstAndRepeatSync } from "./sync-runs";
+import { SYNC_TABLE_HEADER, syncTableRows, timeFirstAndRepeatSync } from "./sync-runs";
 
 /** The sync's CONCURRENCY in src/server/connections/sonarr.ts (not exported): the floor asks as many at once. */
 const SONARR_CONCURRENCY = 4;
@@ -40,8 +41,7 @@ async function main(): Promise<void> {
   const { db } = await import("~/server/db");
   const { createConnection } = await import("~/server/connections/connection-service");
 
-  const rows: string[][] = [SYNC_TABLE_HEADER];
-  const floorRows: string[][] = [FLOOR_TABLE_HEADER];
+  const libraries: SyncLibraryFigures[] = [];
   try {
     const baseline = process.memoryUsage().rss;
     for (const [app, url, label] of [
@@ -55,17 +55,17 @@ async function main(): Promise<void> {
         apiKey: fakes.info.apiKey,
         pathMappings: [{ remote: app === "sonarr" ? "/tv" : "/movies", local: `/mnt/media/${app}` }],
       });
-      const runs = await timeFirstAndRepeatSync(label, connection.id);
-      rows.push(...runs.rows);
+      const runs = await timeFirstAndRepeatSync(connection.id);
       // After the syncs, so the fake process is as warm for the floor as it was for them.
       const source = app === "sonarr" ? { app, baseUrl: url, apiKey: fakes.info.apiKey, concurrency: SONARR_CONCURRENCY } : { app, baseUrl: url, apiKey: fakes.info.apiKey };
-      floorRows.push(floorRow(label, runs.first, await measureFloor(source, dataDir)));
+      libraries.push({ label, app, runs, floor: await measureFloor(source, dataDir) });
     }
     const total = await db.queueItem.count();
     console.log(`\nsync.bench — baseline RSS ${mib(baseline)}, ${total.toLocaleString("en")} queue items written\n`);
-    printTable(rows);
+    printTable([SYNC_TABLE_HEADER, ...libraries.flatMap((library) => syncTableRows(library.label, library.runs))]);
     console.log("First sync beside its floor (bare keep-alive fetch + JSON.parse, then one-transaction insert), wall / CPU:\n");
-    printTable(floorRows);
+    printTable([FLOOR_TABLE_HEADER, ...libraries.map((library) => floorRow(library.label, library.runs[0]!, library.floor))]);
+    reportBenchResult("sync", { libraries });
   } finally {
     fakes.stop();
     await db.$disconnect();

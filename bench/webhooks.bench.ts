@@ -29,6 +29,7 @@ import { Readable } from "node:stream";
 import { z } from "zod";
 import type { Database } from "~/server/db";
 import { createTestDataDir } from "../tests/support/test-database";
+import { type BenchResults, reportBenchResult } from "./bench-results";
 import { measure, mib, printTable, runWithServerConditions, startHelperProcess } from "./support";
 import type { ClientOptions, ClientResult } from "./webhook-client-process";
 
@@ -42,7 +43,8 @@ const clientResultSchema = z.object({
 const TARGET_PER_SECOND = 300;
 const CONCURRENCY = 50;
 const EPISODES_PER_SERIES = 50;
-const WARM_UP = 100;
+/** Deliveries per warm-up round (the JIT, the route's modules, the database); fewer with --quick, which must stay under a minute in all. */
+const warmUp = (quick: boolean) => (quick ? 20 : 100);
 
 type Handler = (request: Request) => Promise<Response>;
 
@@ -150,15 +152,19 @@ async function main(): Promise<void> {
 
   const header = ["run", "deliveries", "wall", "per second", "target", "p50 / p95 / p99", "max", "server CPU / delivery", "accepted", "peak RSS", "queued once"];
   const rows: string[][] = [header];
+  const runs: NonNullable<BenchResults["webhooks"]>["runs"] = [];
+  const figures = (label: string, kind: (typeof runs)[number]["kind"], result: ClientResult & { cpuMs: number }, peakRssBytes: number, queuedOnce: string | null) =>
+    runs.push({ label, kind, accepted: result.accepted, ms: result.ms, latencyMs: result.latencyMs, serverCpuMs: result.cpuMs, peakRssBytes, queuedOnce });
   const failures: string[] = [];
   try {
     // Warm: the JIT, the route's modules (a lookup loads the HTTP client on first use), the database.
-    await runClient({ url: `${floorServer.url}/floor`, auth: null, mediaInfo: true, count: WARM_UP });
+    await runClient({ url: `${floorServer.url}/floor`, auth: null, mediaInfo: true, count: warmUp(quick) });
     const warm = await registeredConnection("warm-up", "/mnt/bench/warm-up");
-    for (const mediaInfo of [true, false]) await runClient({ url: warm.url, auth: warm.auth, mediaInfo, count: WARM_UP });
+    for (const mediaInfo of [true, false]) await runClient({ url: warm.url, auth: warm.auth, mediaInfo, count: warmUp(quick) });
 
     const floor = await measure(() => runClient({ url: `${floorServer.url}/floor`, auth: null, mediaInfo: true, count }));
     rows.push(row("floor: read + parse + 200", floor.result, floor.peakRssBytes, "—"));
+    figures("floor: read + parse + 200", "floor", floor.result, floor.peakRssBytes, null);
 
     for (const mediaInfo of [true, false]) {
       const label = mediaInfo ? "Download, mediaInfo in body" : "Download, no mediaInfo (lookup each)";
@@ -172,10 +178,12 @@ async function main(): Promise<void> {
       if (check !== "yes") failures.push(`${label}: ${check}`);
       if (run.result.accepted !== count) failures.push(`${label}: ${run.result.accepted} of ${count} answered accepted (${JSON.stringify(run.result.statuses)})`);
       rows.push(row(label, run.result, run.peakRssBytes, check));
+      figures(label, mediaInfo ? "mediaInfo in body" : "lookup each", run.result, run.peakRssBytes, check);
     }
     const load = (await import("node:os")).loadavg().map((value) => value.toFixed(2)).join(" ");
     console.log(`\nwebhooks.bench — ${count.toLocaleString("en")} deliveries, ${CONCURRENCY} concurrent, keep-alive; load average ${load}\n`);
     printTable(rows);
+    reportBenchResult("webhooks", { deliveries: count, concurrency: CONCURRENCY, runs });
     if (failures.length > 0) throw new Error(failures.join("\n"));
   } finally {
     fakes.stop();
