@@ -1,6 +1,5 @@
 import "server-only";
 import { z } from "zod";
-import { Prisma } from "~/generated/prisma/client";
 import type { QueueStatus } from "~/lib/queue-enums";
 import { arrExternalId, arrParentId } from "~/server/connections/arr-common";
 import type { LibraryFile } from "~/server/connections/connection-client";
@@ -14,6 +13,7 @@ import type { MediaFilesLookup } from "./media-files-lookup";
 import type { RenamedWebhookFile, WebhookFile } from "./payload-schemas";
 import { qualitySourceFromName } from "./quality-name";
 import type { ResolvedFileRef, WebhookAppType, WebhookEvent } from "./webhook-event";
+import { conflictFreeRounds } from "./import-rounds";
 import { holderOf, isInsideFolder, isSafePath, isWindowsPath, noteIgnored, parentFolder, safeFolder, type ScopeIgnore } from "./webhook-scope";
 
 /**
@@ -73,15 +73,13 @@ const REMOVABLE_STATUSES: readonly string[] = ["queued", "skipped", "failed"] sa
  * never changes (or, through its answer, reveals) another connection's or a scan's items.
  */
 export async function applyWebhookEvent(db: Database, target: WebhookTarget, event: WebhookEvent): Promise<ApplyResult> {
-  // The next quick sync must re-read a series this delivery changed: a rename leaves its statistics as they were.
-  if (target.appType === "sonarr" && "mediaId" in event) await invalidateParentSnapshot(db, target.connectionId, arrParentId("sonarr", event.mediaId));
+  if (event.kind === "import") return applyImport(db, await prepareImport(target, event));
+  if ("mediaId" in event) await invalidateMediaSnapshots(db, [{ target, mediaId: event.mediaId }]);
   switch (event.kind) {
     case "test":
       return { outcome: "accepted", itemsAffected: 0, note: null, outOfScope: [] };
     case "unsupported":
       return { outcome: "ignored", itemsAffected: 0, note: "Event type not used by Optimizarr", outOfScope: [] };
-    case "import":
-      return applyImport(db, target, event.mediaId, event.files, event.replaced);
     case "rename":
       return applyRename(db, target, event.mediaId, event.folderPath, event.files);
     case "refresh":
@@ -93,27 +91,108 @@ export async function applyWebhookEvent(db: Database, target: WebhookTarget, eve
   }
 }
 
-/**
- * New files are added for this connection and its own items updated. A path another connection
- * holds is left alone (not moved over, not made public); one a plain scan found is adopted, as a
- * sync would.
- */
-async function applyImport(db: Database, target: WebhookTarget, mediaId: number, files: WebhookFile[], replaced: ResolvedFileRef[]): Promise<ApplyResult> {
+/** The next quick sync must re-read a series these deliveries changed: a rename leaves its statistics as they were. */
+async function invalidateMediaSnapshots(db: Database, changed: readonly { target: WebhookTarget; mediaId: number }[]): Promise<void> {
+  const distinct = new Map(changed.filter(({ target }) => target.appType === "sonarr").map(({ target, mediaId }) => [`${target.connectionId}:${mediaId}`, { target, mediaId }]));
+  for (const { target, mediaId } of distinct.values()) await invalidateParentSnapshot(db, target.connectionId, arrParentId("sonarr", mediaId));
+}
+
+export type ImportEvent = Extract<WebhookEvent, { kind: "import" }>;
+
+/** An import up to the database: its files mapped, checked and (without mediaInfo) looked up in the app. */
+export interface PreparedImport {
+  target: WebhookTarget;
+  mediaId: number;
+  inputs: QueueItemInput[];
+  replaced: ResolvedFileRef[];
+  note: string | null;
+  outOfScope: ScopeIgnore[];
+}
+
+export async function prepareImport(target: WebhookTarget, event: ImportEvent): Promise<PreparedImport> {
   const outOfScope: ScopeIgnore[] = [];
-  const { inputs, note } = await toQueueInputs(target, mediaId, files, outOfScope);
-  const existing = await findQueueItemsByPath(db, inputs.map((input) => input.filePath));
-  const notOthers = inputs.filter((input) => holderOf(existing.get(input.filePath), target.connectionId) !== "other");
-  noteIgnored(outOfScope, "held-by-another-source", inputs.length - notOthers.length);
-  const isNew = (input: QueueItemInput) => holderOf(existing.get(input.filePath), target.connectionId) !== "self";
-  const foreign = await foreignFolders(db, target, notOthers.filter(isNew).map((input) => input.filePath));
-  const allowed = notOthers.filter((input) => !isNew(input) || !foreign.has(parentFolder(input.filePath) ?? ""));
-  noteIgnored(outOfScope, "inside-another-source-folder", notOthers.length - allowed.length);
-  const newPaths = new Set(inputs.map((input) => input.filePath));
-  // An upgrade may import the new file under the old name: never mark the file we are adding.
-  const removed = await markRemoved(db, target, replaced, `Replaced by an upgrade in ${target.appLabel}`, newPaths, outOfScope);
-  // One call → one transaction, so a season pack from "On Import Complete" lands at once.
-  await upsertQueueItems(db, allowed, { targetCodec: target.targetCodec, keepOtherConnectionsItems: true });
-  return { outcome: "accepted", itemsAffected: inputs.length + removed, note: withScopeNote(note, outOfScope), outOfScope };
+  const { inputs, note } = await toQueueInputs(target, event.mediaId, event.files, outOfScope);
+  return { target, mediaId: event.mediaId, inputs, replaced: event.replaced, note, outOfScope };
+}
+
+export async function applyImport(db: Database, prepared: PreparedImport): Promise<ApplyResult> {
+  const [result] = await applyImports(db, [prepared]);
+  if (!result) throw new Error("The import was not applied");
+  return result;
+}
+
+/**
+ * New files are added for each import's connection and its own items updated. A path another
+ * connection holds is left alone (not moved over, not made public); one a plain scan found is
+ * adopted, as a sync would.
+ *
+ * Many imports at once (deliveries arriving together, delivery-group.ts) share each statement and
+ * one queue-writer transaction. Imports that touch the same folder or file id go in later rounds,
+ * in arrival order, so each sees what the earlier ones wrote: every import is answered as if the
+ * group had been applied one delivery after another (import-rounds.ts says why).
+ */
+export async function applyImports(db: Database, imports: readonly PreparedImport[]): Promise<ApplyResult[]> {
+  const results = new Map<PreparedImport, ApplyResult>();
+  for (const round of conflictFreeRounds(imports, conflictKeys)) {
+    const roundResults = await applyImportRound(db, round);
+    round.forEach((prepared, position) => {
+      const result = roundResults[position];
+      if (result) results.set(prepared, result);
+    });
+  }
+  return imports.map((prepared) => {
+    const result = results.get(prepared);
+    if (!result) throw new Error("An import of the group was not applied");
+    return result;
+  });
+}
+
+/** What two imports must not both touch in one round: a folder of a file they add or replace, a file id. */
+function conflictKeys({ target, inputs, replaced }: PreparedImport): string[] {
+  // Lower case: only ever more conflicts (less sharing), never a missed one on a case-insensitive disk.
+  const folderKey = (path: string) => `folder:${(parentFolder(path) ?? path).toLowerCase()}`;
+  const idKey = (externalId: string) => `id:${target.connectionId}:${externalId}`;
+  return [
+    ...inputs.flatMap((input) => [folderKey(input.filePath), ...(input.externalId === null ? [] : [idKey(input.externalId)])]),
+    ...replaced.flatMap((ref) => [...(ref.path === null ? [] : [folderKey(target.mapPath(ref.path))]), ...(ref.id === null ? [] : [idKey(arrExternalId(target.appType, ref.id))])]),
+  ];
+}
+
+/** Imports with no folder or file id in common: each statement below serves them all. */
+async function applyImportRound(db: Database, imports: readonly PreparedImport[]): Promise<ApplyResult[]> {
+  await invalidateMediaSnapshots(db, imports);
+  const existing = await findQueueItemsByPath(db, imports.flatMap(({ inputs }) => inputs.map((input) => input.filePath)));
+  const checked = imports.map((prepared) => {
+    const { target, inputs } = prepared;
+    // A copy: a group that fails is applied again one import at a time, from the same preparation.
+    const outOfScope = prepared.outOfScope.map((entry) => ({ ...entry }));
+    const notOthers = inputs.filter((input) => holderOf(existing.get(input.filePath), target.connectionId) !== "other");
+    noteIgnored(outOfScope, "held-by-another-source", inputs.length - notOthers.length);
+    const isNew = (input: QueueItemInput) => holderOf(existing.get(input.filePath), target.connectionId) !== "self";
+    return { prepared, outOfScope, notOthers, isNew };
+  });
+  const foreign = await foreignFolders(
+    db,
+    checked.flatMap(({ prepared, notOthers, isNew }) => notOthers.filter(isNew).map((input) => ({ connectionId: prepared.target.connectionId, filePath: input.filePath }))),
+  );
+  const allowedByCodec = new Map<TargetCodec, QueueItemInput[]>();
+  const results: ApplyResult[] = [];
+  for (const { prepared, outOfScope, notOthers, isNew } of checked) {
+    const { target, inputs, replaced, note } = prepared;
+    const allowed = notOthers.filter((input) => !isNew(input) || !foreign.has(foreignKey(target.connectionId, parentFolder(input.filePath) ?? "")));
+    noteIgnored(outOfScope, "inside-another-source-folder", notOthers.length - allowed.length);
+    const newPaths = new Set(inputs.map((input) => input.filePath));
+    // An upgrade may import the new file under the old name: never mark the file we are adding.
+    const removed = await markRemoved(db, target, replaced, `Replaced by an upgrade in ${target.appLabel}`, newPaths, outOfScope);
+    const sameCodec = allowedByCodec.get(target.targetCodec) ?? [];
+    for (const input of allowed) sameCodec.push(input);
+    allowedByCodec.set(target.targetCodec, sameCodec);
+    results.push({ outcome: "accepted", itemsAffected: inputs.length + removed, note: withScopeNote(note, outOfScope), outOfScope });
+  }
+  // One call → one transaction, so a season pack from "On Import Complete" lands at once (and so
+  // does a group of deliveries). Two codecs only if the setting changed while they arrived.
+  for (const [targetCodec, allowed] of allowedByCodec) await upsertQueueItems(db, allowed, { targetCodec, keepOtherConnectionsItems: true });
+  return results;
 }
 
 /**
@@ -131,8 +210,8 @@ async function applyRename(db: Database, target: WebhookTarget, mediaId: number,
     else if (!isInsideFolder(to, folder)) noteIgnored(outOfScope, "outside-media-folder", 1);
     else safe.push(file);
   }
-  const foreign = await foreignFolders(db, target, safe.map((file) => target.mapPath(file.path)));
-  const accepted = safe.filter((file) => !foreign.has(parentFolder(target.mapPath(file.path)) ?? ""));
+  const foreign = await foreignFolders(db, safe.map((file) => ({ connectionId: target.connectionId, filePath: target.mapPath(file.path) })));
+  const accepted = safe.filter((file) => !foreign.has(foreignKey(target.connectionId, parentFolder(target.mapPath(file.path)) ?? "")));
   noteIgnored(outOfScope, "inside-another-source-folder", safe.length - accepted.length);
   const moves = accepted.map((file) => ({ from: target.mapPath(file.previousPath), to: target.mapPath(file.path), externalId: arrExternalId(target.appType, file.id) }));
   const mine = { connectionId: target.connectionId };
@@ -296,29 +375,48 @@ async function markRemoved(
 }
 
 /**
- * The folders among these files' parents that hold another connection's files. A new file there
- * would be this connection claiming someone else's folder (and, for a private one, showing its
- * name in the clear), so it is left alone. Scans' files do not make a folder foreign.
+ * Which of these files' parent folders hold another connection's files, as `foreignKey`s. A new
+ * file there would be its connection claiming someone else's folder (and, for a private one,
+ * showing its name in the clear), so it is left alone. Scans' files do not make a folder foreign.
+ *
+ * Every delivery asks this, so: raw SQL (an ORM query costs far more to compile than to run), one
+ * statement for all the folders, and a range of the filePath index per folder, not LIKE
+ * (case-insensitive, so a scan of the whole queue). Paths inside `folder` sort from `folder/` to
+ * just before `folder0` ('0' follows '/'), or `folder\` to `folder]` on Windows; isInsideFolder
+ * still decides exactly.
  */
-async function foreignFolders(db: Database, target: WebhookTarget, filePaths: readonly string[]): Promise<Set<string>> {
-  const folders = new Set(filePaths.flatMap((path) => parentFolder(path) ?? []));
-  const foreign = new Set<string>();
-  for (const folder of folders) {
-    // Every delivery asks this, so: raw SQL (an ORM query costs far more to compile than to run)
-    // and a range of the filePath index, not LIKE (case-insensitive, so a scan of the whole queue).
-    // Paths inside `folder` sort from `folder/` to just before `folder0` ('0' follows '/'), or
-    // `folder\` to `folder]` on Windows; isInsideFolder still decides exactly.
+async function foreignFolders(db: Database, files: readonly { connectionId: number; filePath: string }[]): Promise<Set<string>> {
+  const folders = new Map<string, { connectionId: number; folder: string }>();
+  for (const { connectionId, filePath } of files) {
+    const folder = parentFolder(filePath);
+    if (folder !== null) folders.set(foreignKey(connectionId, folder), { connectionId, folder });
+  }
+  const checked = [...folders.values()];
+  if (checked.length === 0) return new Set();
+  const ranges = checked.flatMap(({ connectionId, folder }, index) => {
     const separators: [string, string][] = isWindowsPath(folder) ? [["/", "0"], ["\\", "]"]] : [["/", "0"]];
-    const ranges = separators.map(([from, to]) => Prisma.sql`("filePath" >= ${folder + from} AND "filePath" < ${folder + to})`);
-    const rows = rowsWithPath.parse(
-      await db.$queryRaw`SELECT "filePath" FROM "QueueItem" WHERE (${Prisma.join(ranges, " OR ")}) AND "connectionId" IS NOT NULL AND "connectionId" <> ${target.connectionId} LIMIT 1`,
-    );
-    if (rows.some((row) => isInsideFolder(row.filePath, folder))) foreign.add(folder);
+    return separators.map(([from, to]) => [index, connectionId, folder + from, folder + to]);
+  });
+  const rows = foreignRows.parse(
+    await db.$queryRaw`
+      SELECT range.value ->> 0 AS "folder",
+        (SELECT "filePath" FROM "QueueItem"
+          WHERE "filePath" >= range.value ->> 2 AND "filePath" < range.value ->> 3 AND "connectionId" IS NOT NULL AND "connectionId" <> range.value ->> 1
+          LIMIT 1) AS "filePath"
+      FROM json_each(${JSON.stringify(ranges)}) AS range`,
+  );
+  const foreign = new Set<string>();
+  for (const row of rows) {
+    const folder = checked[row.folder];
+    if (folder && row.filePath !== null && isInsideFolder(row.filePath, folder.folder)) foreign.add(foreignKey(folder.connectionId, folder.folder));
   }
   return foreign;
 }
 
-const rowsWithPath = z.array(z.object({ filePath: z.string() }));
+const foreignKey = (connectionId: number, folder: string) => `${connectionId}:${folder}`;
+
+// SQLite hands back an expression's integer as a bigint.
+const foreignRows = z.array(z.object({ folder: z.coerce.number().int(), filePath: z.string().nullable() }));
 
 /** Items not of this connection; spelled out because `connectionId <> x` is never true for NULL. */
 function notMine(target: WebhookTarget) {

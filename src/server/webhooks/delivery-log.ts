@@ -30,7 +30,7 @@ export interface DeliveryRecord {
   payload: string | null;
 }
 
-const insertedSchema = z.tuple([z.object({ id: z.number().int() })]);
+const insertedSchema = z.array(z.object({ id: z.number().int() }));
 
 /*
  * Raw SQL for the insert and the update: both run on every delivery, and Prisma compiles each ORM
@@ -38,23 +38,58 @@ const insertedSchema = z.tuple([z.object({ id: z.number().int() })]);
  * "Webhooks"). receivedAt in the text form Prisma writes, so rows sort and compare alike.
  */
 export async function recordDelivery(db: Database, record: DeliveryRecord): Promise<number> {
-  const payload = keepsPayload(record.outcome) ? record.payload : null;
-  const [{ id }] = insertedSchema.parse(
-    await db.$queryRaw`
-      INSERT INTO "WebhookDelivery" ("connectionId", "appType", "eventType", "outcome", "error", "itemsAffected", "payload", "receivedAt")
-      VALUES (${record.connectionId}, ${record.appType}, ${record.eventType.slice(0, 100)}, ${record.outcome}, ${truncate(record.error)}, ${record.itemsAffected}, ${payload}, ${sqlDate(new Date())})
-      RETURNING "id"`,
-  );
-  if (id % PRUNE_EVERY === 0) await pruneDeliveries(db, { connectionId: record.connectionId });
+  const [id] = await recordDeliveries(db, [record]);
+  if (id === undefined) throw new Error("The delivery record was not written");
   return id;
 }
 
-export async function updateDelivery(db: Database, id: number, result: Pick<DeliveryRecord, "outcome" | "error" | "itemsAffected">): Promise<void> {
-  const keep = keepsPayload(result.outcome);
+/**
+ * Many records in one statement (deliveries arriving together, see delivery-group.ts); their ids
+ * in the order given. One JSON parameter for all of them, as in the queue writer.
+ */
+export async function recordDeliveries(db: Database, records: readonly DeliveryRecord[]): Promise<number[]> {
+  if (records.length === 0) return [];
+  const rows = JSON.stringify(
+    records.map((record) => [
+      record.connectionId,
+      record.appType,
+      record.eventType.slice(0, 100),
+      record.outcome,
+      truncate(record.error),
+      record.itemsAffected,
+      keepsPayload(record.outcome) ? record.payload : null,
+    ]),
+  );
+  // Ids are handed out in insertion order, and `ORDER BY key` inserts in the order given; RETURNING
+  // itself promises no order, hence the sort.
+  const inserted = insertedSchema.parse(
+    await db.$queryRaw`
+      INSERT INTO "WebhookDelivery" ("connectionId", "appType", "eventType", "outcome", "error", "itemsAffected", "payload", "receivedAt")
+      SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, ${sqlDate(new Date())}
+      FROM json_each(${rows}) ORDER BY key
+      RETURNING "id"`,
+  );
+  if (inserted.length !== records.length) throw new Error(`${inserted.length} delivery records written for ${records.length}`);
+  const ids = inserted.map((row) => row.id).sort((a, b) => a - b);
+  const pruned = new Set(records.flatMap((record, index) => ((ids[index] ?? 1) % PRUNE_EVERY === 0 ? [record.connectionId] : [])));
+  for (const connectionId of pruned) await pruneDeliveries(db, { connectionId });
+  return ids;
+}
+
+export type DeliveryResult = Pick<DeliveryRecord, "outcome" | "error" | "itemsAffected">;
+
+export async function updateDelivery(db: Database, id: number, result: DeliveryResult): Promise<void> {
+  await updateDeliveries(db, [{ id, ...result }]);
+}
+
+/** Many records' outcomes in one statement; each keeps its body only if it failed. */
+export async function updateDeliveries(db: Database, results: readonly (DeliveryResult & { id: number })[]): Promise<void> {
+  if (results.length === 0) return;
+  const rows = JSON.stringify(results.map((result) => [result.id, result.outcome, truncate(result.error), result.itemsAffected, keepsPayload(result.outcome) ? 1 : 0]));
   await db.$executeRaw`
-    UPDATE "WebhookDelivery" SET "outcome" = ${result.outcome}, "error" = ${truncate(result.error)}, "itemsAffected" = ${result.itemsAffected},
-      "payload" = CASE WHEN ${keep} THEN "payload" ELSE NULL END
-    WHERE "id" = ${id}`;
+    UPDATE "WebhookDelivery" SET "outcome" = next.value ->> 1, "error" = next.value ->> 2, "itemsAffected" = next.value ->> 3,
+      "payload" = CASE WHEN next.value ->> 4 THEN "payload" ELSE NULL END
+    FROM json_each(${rows}) AS next WHERE "WebhookDelivery"."id" = next.value ->> 0`;
 }
 
 const keepsPayload = (outcome: DeliveryOutcome) => outcome === "failed" || outcome === "processing";

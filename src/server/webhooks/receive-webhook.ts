@@ -1,10 +1,11 @@
 import "server-only";
 import type { Database } from "~/server/db";
 import { createLogger } from "~/server/logger";
-import { applyWebhookEvent, type ApplyResult, type WebhookTarget } from "./apply-webhook-event";
+import type { ApplyResult } from "./apply-webhook-event";
+import { applySafely, deliveryResultOf, type DeliveryContext, type Guarded } from "./apply-safely";
+import { applyImportTogether, recordDeliveryTogether } from "./delivery-group";
 import { recordDelivery, updateDelivery } from "./delivery-log";
 import { readJsonBody } from "./read-body";
-import { redactDeliveryText } from "./redact-delivery";
 import { pendingConnectionFor } from "./pending-secrets";
 import { parseWebhookEvent, type WebhookEvent } from "./webhook-event";
 import { hashesMatch, hashWebhookSecret, presentedWebhookToken } from "./webhook-secret";
@@ -68,9 +69,10 @@ interface ParsedDelivery {
 
 async function runDelivery(db: Database, connection: WebhookConnection, delivery: ParsedDelivery): Promise<Response> {
   const target = await buildWebhookTarget(db, connection);
+  const context = { connection, target, eventType: delivery.eventType, json: delivery.json };
   // Recorded with its body before any work: if the process dies mid-way (a slow lookup, then
   // SIGKILL), this row is what the next start finds and offers to retry (see delivery-log.ts).
-  const deliveryId = await recordDelivery(db, {
+  const deliveryId = await recordDeliveryTogether(db, {
     connectionId: connection.id,
     appType: connection.appType,
     eventType: delivery.eventType,
@@ -79,15 +81,11 @@ async function runDelivery(db: Database, connection: WebhookConnection, delivery
     itemsAffected: 0,
     payload: delivery.text,
   });
-  const result = await applySafely(db, connection, target, delivery);
-  if (!result.ok) {
-    await updateDelivery(db, deliveryId, { outcome: "failed", error: result.error, itemsAffected: 0 });
-    return reply(500, { error: "Processing failed; the delivery was recorded and can be retried from Optimizarr" });
-  }
-  const { outcome, itemsAffected, note } = result.data;
-  const error = note && redactDeliveryText(note, connection, target, delivery.json);
-  // The body stays only on a failure (updateDelivery drops it otherwise).
-  await updateDelivery(db, deliveryId, { outcome, error, itemsAffected });
+  const { event } = delivery;
+  // Imports, the bulk of all deliveries, are applied with those arriving meanwhile (delivery-group.ts).
+  const applied = event.kind === "import" ? await applyImportTogether(db, { ...context, deliveryId, event }) : await applyAndRecord(db, { ...context, event }, deliveryId);
+  if (!applied.ok) return reply(500, { error: "Processing failed; the delivery was recorded and can be retried from Optimizarr" });
+  const { outcome, itemsAffected } = applied.data;
   if (outcome === "failed") {
     // The app's webhook worked; it was our question back to the app that went unanswered. A 5xx
     // would mark the app's notification as failing, so: 202, and the body is kept for a retry.
@@ -96,30 +94,11 @@ async function runDelivery(db: Database, connection: WebhookConnection, delivery
   return reply(200, { outcome, itemsAffected });
 }
 
-/**
- * Runs a delivery; a thrown error becomes a recorded (and, for private connections, redacted) message.
- * What the delivery did is scoped to `connection` (see apply-webhook-event.ts); the parts it left
- * alone are logged here, for new deliveries and retries alike.
- */
-export async function applySafely(
-  db: Database,
-  connection: WebhookConnection,
-  target: WebhookTarget,
-  delivery: Pick<ParsedDelivery, "eventType" | "event" | "json">,
-): Promise<{ ok: true; data: ApplyResult } | { ok: false; error: string }> {
-  try {
-    const data = await applyWebhookEvent(db, target, delivery.event);
-    // Counts and reasons only: the payload's paths and titles are someone's claim, maybe private.
-    for (const { reason, count } of data.outOfScope) {
-      log.warn({ connectionId: connection.id, eventType: delivery.eventType, reason, count }, "webhook delivery: part outside its connection ignored");
-    }
-    return { ok: true, data };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const safe = redactDeliveryText(message, connection, target, delivery.json);
-    log.error({ connectionId: connection.id, eventType: delivery.eventType, err: { name: error instanceof Error ? error.name : "Error", message: safe } }, "webhook processing failed");
-    return { ok: false, error: safe };
-  }
+/** The body stays only on a failure (updateDelivery drops it otherwise). */
+async function applyAndRecord(db: Database, context: DeliveryContext & { event: WebhookEvent }, deliveryId: number): Promise<Guarded<ApplyResult>> {
+  const applied = await applySafely(db, context);
+  await updateDelivery(db, deliveryId, deliveryResultOf(applied, context));
+  return applied;
 }
 
 async function authenticate(db: Database, request: Request): Promise<WebhookConnection | null> {

@@ -2,8 +2,7 @@ import "server-only";
 import type { Database } from "~/server/db";
 import { isShuttingDown, trackRequestWork } from "~/server/shutdown-state";
 import { INTERRUPTED_DELIVERY_ERROR, updateDelivery, type DeliveryOutcome } from "./delivery-log";
-import { applySafely } from "./receive-webhook";
-import { redactDeliveryText } from "./redact-delivery";
+import { applySafely, deliveryResultOf } from "./apply-safely";
 import { parseWebhookEvent } from "./webhook-event";
 import { buildWebhookTarget, isWebhookAppType, webhookConnectionSelect } from "./webhook-target";
 
@@ -56,13 +55,8 @@ async function runRetry(db: Database, deliveryId: number): Promise<RetryResult> 
   if (!parsed.ok) return { ok: false, code: "BAD_REQUEST", message: parsed.reason };
 
   const target = await buildWebhookTarget(db, connection);
-  const result = await applySafely(db, connection, target, { eventType: parsed.eventType, event: parsed.event, json });
-  if (!result.ok) {
-    await updateDelivery(db, delivery.id, { outcome: "failed", error: result.error, itemsAffected: 0 });
-    return { ok: true, outcome: "failed", itemsAffected: 0, error: result.error };
-  }
-  const { outcome, itemsAffected, note } = result.data;
-  const error = note && redactDeliveryText(note, connection, target, json);
-  await updateDelivery(db, delivery.id, { outcome, error, itemsAffected });
-  return { ok: true, outcome, itemsAffected, error };
+  const context = { connection, target, eventType: parsed.eventType, json };
+  const result = deliveryResultOf(await applySafely(db, { ...context, event: parsed.event }), context);
+  await updateDelivery(db, delivery.id, result);
+  return { ok: true, ...result };
 }
