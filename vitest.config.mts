@@ -9,7 +9,9 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["tests/unit/**/*.test.{ts,tsx}"], environment: "node" },
+        // Unit files share no state (no database, no module mocks): one module graph for all of
+        // them instead of one per file takes the project from ≈ 44 s to ≈ 15 s on 2 cores.
+        test: { name: "unit", include: ["tests/unit/**/*.test.{ts,tsx}"], environment: "node", isolate: false },
       },
       {
         resolve: { alias },
