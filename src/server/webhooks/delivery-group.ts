@@ -4,7 +4,7 @@ import { createLogger } from "~/server/logger";
 import { applyImport, applyImports, prepareImport, type ApplyResult, type ImportEvent, type PreparedImport } from "./apply-webhook-event";
 import { deliveryResultOf, guarded, logOutOfScope, type DeliveryContext, type Guarded } from "./apply-safely";
 import { recordDeliveries, updateDeliveries, updateDelivery, type DeliveryRecord } from "./delivery-log";
-import { createGroupCommitter } from "./group-commit";
+import { committerPerDatabase } from "./group-commit";
 
 /**
  * Deliveries that arrive together are written together (group-commit.ts): their "processing"
@@ -30,28 +30,12 @@ interface GroupedImport extends DeliveryContext {
 /** Each delivery's own fate: a group may succeed for some and throw for another (say, its record update). */
 type Settled = PromiseSettledResult<Guarded<ApplyResult>>;
 
-function createCommitters(db: Database) {
-  return {
-    record: createGroupCommitter((records: readonly DeliveryRecord[]) => recordDeliveries(db, records), MAX_GROUP),
-    apply: createGroupCommitter((imports: readonly GroupedImport[]) => commitImports(db, imports), MAX_GROUP),
-  };
-}
-
-/** Per database: tests and benches open their own. */
-const committers = new WeakMap<Database, ReturnType<typeof createCommitters>>();
-
-function committersFor(db: Database): ReturnType<typeof createCommitters> {
-  let forDb = committers.get(db);
-  if (!forDb) {
-    forDb = createCommitters(db);
-    committers.set(db, forDb);
-  }
-  return forDb;
-}
+const recordInGroup = committerPerDatabase((db: Database) => (records: readonly DeliveryRecord[]) => recordDeliveries(db, records), MAX_GROUP);
+const applyInGroup = committerPerDatabase((db: Database) => (imports: readonly GroupedImport[]) => commitImports(db, imports), MAX_GROUP);
 
 /** recordDelivery, sharing its statement with the deliveries arriving meanwhile. */
 export function recordDeliveryTogether(db: Database, record: DeliveryRecord): Promise<number> {
-  return committersFor(db).record(record);
+  return recordInGroup(db, record);
 }
 
 /**
@@ -65,7 +49,7 @@ export async function applyImportTogether(db: Database, delivery: DeliveryContex
     await updateDelivery(db, delivery.deliveryId, { outcome: "failed", error: prepared.error, itemsAffected: 0 });
     return prepared;
   }
-  const settled = await committersFor(db).apply({ ...delivery, prepared: prepared.data });
+  const settled = await applyInGroup(db, { ...delivery, prepared: prepared.data });
   if (settled.status === "rejected") throw settled.reason;
   return settled.value;
 }

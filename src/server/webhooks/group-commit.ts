@@ -4,8 +4,9 @@
  *
  * Webhook deliveries come in bursts (a season pack, a whole import list: dozens at once) and every
  * statement costs far more in Prisma's pipeline than in SQLite (bench/RESULTS.md, "Webhooks"), so a
- * statement shared by fifty deliveries is most of the saving. Nothing waits for a timer: an item
- * arriving while nothing is running starts a group at once, so a lone delivery is never slowed.
+ * statement shared by fifty deliveries is most of the saving. No timer: an item arriving while
+ * nothing is running starts a group on the event loop's next turn, so a lone delivery waits
+ * microseconds, while those arriving in the same turn (a burst) share its group.
  *
  * Each caller's promise settles only once ITS group has finished, with ITS own output. A group
  * starts after every item in it arrived, so what it reads is never older than the request that
@@ -43,6 +44,28 @@ export function createGroupCommitter<Item, Output>(commit: GroupCommit<Item, Out
   return (item) =>
     new Promise<Output>((resolve, reject) => {
       waiting.push({ item, resolve, reject });
-      if (!running) void drain();
+      // Started on the next turn of the event loop, not now: the statements are synchronous
+      // (better-sqlite3), so a group started at once would commit before any other request could
+      // run far enough to join it, and every group would hold one item.
+      if (!running) {
+        running = true;
+        setImmediate(() => void drain());
+      }
     });
+}
+
+/** One committer per database: tests and benches open their own. */
+export function committerPerDatabase<Db extends object, Item, Output>(
+  commitFor: (db: Db) => GroupCommit<Item, Output>,
+  maxGroupSize: number,
+): (db: Db, item: Item) => Promise<Output> {
+  const committers = new WeakMap<Db, (item: Item) => Promise<Output>>();
+  return (db, item) => {
+    let committer = committers.get(db);
+    if (!committer) {
+      committer = createGroupCommitter(commitFor(db), maxGroupSize);
+      committers.set(db, committer);
+    }
+    return committer(item);
+  };
 }
