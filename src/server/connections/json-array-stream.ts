@@ -74,7 +74,8 @@ export class JsonArraySplitter {
   /** The current element has something other than whitespace (so `[1,,2]` and `[1,]` are caught). */
   private hasValue = false;
   private elements = 0;
-  private bomIndex = 0;
+  /** Bytes of a byte order mark matched so far; -1 once anything else came first (a mark is only valid at the very start). */
+  private bomMatched = 0;
 
   constructor(options: JsonArraySplitterOptions) {
     this.maxElementBytes = options.maxElementBytes;
@@ -109,12 +110,15 @@ export class JsonArraySplitter {
   private findOpeningBracket(bytes: Buffer): number | "not_an_array" {
     for (let i = 0; i < bytes.length; i++) {
       const byte = bytes[i] as number;
-      if (byte === OPEN_BRACKET) return i;
-      if (isWhitespace(byte)) continue;
-      if (this.bomIndex < BYTE_ORDER_MARK.length && byte === BYTE_ORDER_MARK[this.bomIndex] && (this.bomIndex > 0 || i === 0)) {
-        this.bomIndex += 1;
+      if (this.bomMatched >= 0 && this.bomMatched < BYTE_ORDER_MARK.length && byte === BYTE_ORDER_MARK[this.bomMatched]) {
+        this.bomMatched += 1;
         continue;
       }
+      // Half a mark is no mark (and JSON.parse would refuse the bytes too).
+      if (this.bomMatched > 0 && this.bomMatched < BYTE_ORDER_MARK.length) return "not_an_array";
+      this.bomMatched = -1;
+      if (byte === OPEN_BRACKET) return i;
+      if (isWhitespace(byte)) continue;
       return "not_an_array";
     }
     return -1;
