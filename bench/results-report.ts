@@ -14,7 +14,7 @@ export interface RunOfBenches {
   loadBefore: readonly number[];
   loadAfter: readonly number[];
   /** Each bench that ran, in order: its wall time, and its exit code when it failed. */
-  benches: readonly { name: BenchName; ms: number; failed: string | null }[];
+  benches: readonly { name: BenchName; ms: number; failed: string | null; /** 1-minute load average as it ended. */ loadAfter: number }[];
   results: BenchResults;
 }
 
@@ -266,10 +266,12 @@ function millionSyncDetails(run: RunOfBenches): string {
     `RSS before the sync ${megabytes(million.rssBeforeBytes)}, peak ${megabytes(million.peakRssBytes)}, peak heap ${megabytes(million.peakHeapBytes)}; ${count(million.added)} files queued. Progress polled every 0.5 s as the UI polls it: first advance after ${million.progress.firstAdvanceMs === null ? "never" : seconds(million.progress.firstAdvanceMs)}, last value seen ${count(million.progress.lastSeen)}.`,
     "Memory along the run: RSS above the RSS before the sync, split into V8's heap (committed, and used by objects live or not yet collected), Buffers/external, and the rest (SQLite's allocations, code, stacks).",
     markdownTable([
-      ["files processed", "RSS growth", "V8 heap committed", "heap used", "external", "rest of RSS"],
+      ["files processed", "RSS growth", "V8 heap committed", "heap used", "retained after a full GC", "external", "rest of RSS"],
       ...[...million.memoryAlong, million.atPeak].map((point) => [
         `${point === million.atPeak ? "highest RSS seen, at " : ""}${(point.processedShare * 100).toFixed(0)}%`,
-        ...[point.rssGrowthBytes, point.heapTotalBytes, point.heapUsedBytes, point.externalBytes, point.outsideHeapBytes].map(megabytes),
+        ...[point.rssGrowthBytes, point.heapTotalBytes, point.heapUsedBytes].map(megabytes),
+        point.retainedHeapBytes === null ? "– (--gc-probe only)" : megabytes(point.retainedHeapBytes),
+        ...[point.externalBytes, point.outsideHeapBytes].map(megabytes),
       ]),
     ]),
   ].join("\n\n");
@@ -326,7 +328,7 @@ export function renderReport(run: RunOfBenches): string {
 
 Written by \`npm run bench${run.quick ? " -- --quick" : ""}\` (bench/run-all.ts); do not edit by hand. Earlier runs and their analyses: [HISTORY.md](./HISTORY.md).
 
-- Date: ${utc(run.startedAt)}; the benches took ${(totalMs / 60_000).toFixed(1)} min (${run.benches.map((bench) => `${bench.name} ${(bench.ms / 1000).toFixed(0)} s`).join(", ")})
+- Date: ${utc(run.startedAt)}; the benches took ${(totalMs / 60_000).toFixed(1)} min (${run.benches.map((bench) => `${bench.name} ${(bench.ms / 1000).toFixed(0)} s, load ${bench.loadAfter.toFixed(1)} at its end`).join("; ")})
 - Machine: ${machine.cpuModel} × ${machine.cpuCount}, ${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GiB RAM, Node ${machine.node}, ${machine.os}
 - Load average (1 / 5 / 15 min): before ${loads(run.loadBefore)}, after ${loads(run.loadAfter)}
 - Targets met: ${judged.filter((row) => row.met).length} of ${judged.length}${failed.length > 0 ? `; failed: ${failed.map((bench) => `${bench.name} (${bench.failed})`).join(", ")}` : ""}

@@ -58,7 +58,7 @@ function main(): void {
   try {
     for (const name of benchesToRun(quick)) {
       const outcome = runBench(name, path.join(resultsDir, `${name}.json`));
-      benches.push({ name, ms: outcome.ms, failed: outcome.failed });
+      benches.push({ name, ms: outcome.ms, failed: outcome.failed, loadAfter: loadAverage()[0] });
       results = { ...results, ...outcome.results };
     }
   } finally {
