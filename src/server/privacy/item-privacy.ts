@@ -13,18 +13,28 @@ import { sqlDate } from "~/server/sql-date";
  * that know the file and privacy changes of a source that knows it recompute it.
  */
 
-/** `"QueueItem"."filePath"` is `folder` or inside it ("/tv/Show" never matches "/tv/Show 2"). */
-export function pathIsInside(folder: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`(${folder} = '/' OR "QueueItem"."filePath" = ${folder} OR substr("QueueItem"."filePath", 1, length(${folder}) + 1) = ${folder} || '/')`;
+const QUEUE_ITEM_PATH = Prisma.sql`"QueueItem"."filePath"`;
+
+/** `file` (by default `"QueueItem"."filePath"`) is `folder` or inside it ("/tv/Show" never matches "/tv/Show 2"). */
+export function pathIsInside(folder: Prisma.Sql, file: Prisma.Sql = QUEUE_ITEM_PATH): Prisma.Sql {
+  return Prisma.sql`(${folder} = '/' OR ${file} = ${folder} OR substr(${file}, 1, length(${folder}) + 1) = ${folder} || '/')`;
 }
 
-const itemIsPrivateSql = Prisma.sql`(
-  EXISTS (SELECT 1 FROM "ExternalConnection" AS c WHERE c."id" = "QueueItem"."connectionId" AND c."private")
+/**
+ * The rule itself, over any two SQL expressions for a file's path and connection: the queue
+ * writer evaluates it on the rows it is about to write, the recompute below on stored rows.
+ */
+export function isPrivateSql(filePath: Prisma.Sql, connectionId: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(
+  EXISTS (SELECT 1 FROM "ExternalConnection" AS c WHERE c."id" = ${connectionId} AND c."private")
   OR EXISTS (
     SELECT 1 FROM "ScanRoot" AS r LEFT JOIN "ExternalConnection" AS rc ON rc."id" = r."externalConnectionId"
-    WHERE (r."private" OR coalesce(rc."private", 0)) AND ${pathIsInside(Prisma.sql`r."path"`)}
+    WHERE (r."private" OR coalesce(rc."private", 0)) AND ${pathIsInside(Prisma.sql`r."path"`, filePath)}
   )
 )`;
+}
+
+const itemIsPrivateSql = isPrivateSql(QUEUE_ITEM_PATH, Prisma.sql`"QueueItem"."connectionId"`);
 
 /** One UPDATE: sets the derived flag on the rows matching `where`, touching only rows that change. */
 export function recomputePrivacySql(where: Prisma.Sql): Prisma.Sql {

@@ -1,21 +1,25 @@
 import "server-only";
+import type BetterSqlite3 from "better-sqlite3";
 import { Prisma, type QueueItem } from "~/generated/prisma/client";
 import type { Codec, QueueSource, QueueStatus } from "~/lib/queue-enums";
-import type { Database } from "~/server/db";
+import { connectionInTransaction, type Database } from "~/server/db";
 import type { MediaFacts } from "~/server/media/media-facts";
-import { pathsInSql, recomputeItemPrivacy } from "~/server/privacy/item-privacy";
+import { isPrivateSql, pathsInSql } from "~/server/privacy/item-privacy";
 import { sqlDate } from "~/server/sql-date";
 import { registerPrivateFiles } from "~/server/privacy/private-paths";
 import type { TargetCodec } from "~/server/settings/general-settings";
 import { estimateSavingsBytes, isAlreadyEfficient } from "./savings";
+import {
+  storedBigInt, storedBoolean, storedColumn, storedDateOrNull, storedInteger, storedIntegerOrNull, storedNumberOrNull, storedText, storedTextOrNull,
+} from "./stored-values";
 
 /**
  * The one way files enter the queue (scans, syncs, webhooks): batched add-or-update keyed by path,
  * and — for a connection's files — by the file's id in that app, so a renamed file moves its row
  * (counted `updated`) instead of leaving the old name queued beside a new row.
  * One transaction per call, a few multi-row statements per 2,000 files; never one INSERT per row.
- * Privacy is not the caller's to say: it is derived from every source that knows the file, in the
- * same transaction (src/server/privacy/item-privacy.ts).
+ * Privacy is not the caller's to say: it is derived from every source that knows the file, by the
+ * statement that writes the row (src/server/privacy/item-privacy.ts).
  */
 export interface QueueItemInput extends MediaFacts {
   filePath: string;
@@ -51,9 +55,10 @@ export function addCounts(into: UpsertCounts, more: UpsertCounts): UpsertCounts 
 }
 
 /**
- * Rows per statement. Each statement binds ONE parameter — the rows as a JSON array unpacked by
- * SQLite's json_each — because binding thousands of parameters through Prisma costs far more than
- * the write itself (100k rows: ~20 s with one parameter per value, a few seconds like this).
+ * Rows per statement. Each statement binds ONE parameter for its rows — a JSON array unpacked by
+ * SQLite's json_each — and runs on the connection itself (connectionInTransaction()), prepared
+ * once: through Prisma, binding thousands of parameters cost far more than the write itself
+ * (100k rows: ~20 s), and even one big parameter cost about as much in Prisma's pipeline as in SQLite.
  */
 const STATEMENT_ROWS = 2_000;
 /** Statuses a changed file may be moved out of; encoding/done/failed belong to the encoder. */
@@ -69,8 +74,6 @@ const EXISTING_COLUMNS = [
 export type ExistingRow = Pick<QueueItem, (typeof EXISTING_COLUMNS)[number]>;
 
 interface Row extends QueueItemInput {
-  /** Kept from the stored row; the derivation after the write decides the real value. */
-  private: boolean;
   status: QueueStatus;
   statusReason: string | null;
   estimatedSavingsBytes: bigint;
@@ -108,15 +111,18 @@ export async function upsertQueueItems(db: Database, inputs: readonly QueueItemI
   const privateFiles: string[] = [];
   const listedRowIds: number[] = [];
 
+  // The callback holds the connection's turn from BEGIN to COMMIT; its statements run on the
+  // connection directly and synchronously, so nothing else can come between them.
   await db.$transaction(
-    async (tx) => {
+    async () => {
+      const statements = writerStatements(connectionInTransaction());
       for (let start = 0; start < paths.length; start += STATEMENT_ROWS) {
         const chunk = paths.slice(start, start + STATEMENT_ROWS);
         const chunkInputs = chunk.map((path) => byPath.get(path)!);
-        const existing = await findQueueItemsByPath(tx, chunk);
+        const existing = existingByPath(statements, chunk);
         // An input whose path row already holds its id can be no rename: only the others are looked up.
-        const holders = await findQueueItemsByIdentity(
-          tx,
+        const holders = existingByIdentity(
+          statements,
           chunkInputs.filter((input) => !sameIdentity(existing.get(input.filePath), input)),
         );
         const changes: IdentityChanges = { moves: [], releases: [] };
@@ -146,17 +152,16 @@ export async function upsertQueueItems(db: Database, inputs: readonly QueueItemI
             listedRowIds.push(before.id);
           }
         }
-        await applyIdentityChanges(tx, changes);
+        applyIdentityChanges(statements, changes);
         if (rows.length === 0) continue;
-        const written = await tx.$queryRaw<{ id: number }[]>(upsertStatement(rows));
-        for (const row of written) listedRowIds.push(Number(row.id));
         // Privacy follows a file's path and connection, so only rows written here can have a new
-        // value: a row left alone keeps the one its sources' own changes maintain (and its folder
-        // was registered when it became private, or at startup).
-        const writtenPaths = pathsInSql(rows.map((row) => row.filePath));
-        await recomputeItemPrivacy(tx, writtenPaths);
-        const privateRows = await tx.$queryRaw<{ filePath: string }[]>`SELECT "filePath" FROM "QueueItem" WHERE ${writtenPaths} AND "private"`;
-        privateFiles.push(...privateRows.map((row) => row.filePath));
+        // value, set by the write itself: a row left alone keeps the one its sources' own changes
+        // maintain (and its folder was registered when it became private, or at startup).
+        for (const written of statements.upsert.all({ rows: upsertPayload(rows), now: sqlDate(new Date()) })) {
+          listedRowIds.push(storedInteger(storedColumn(written, "id")));
+          const privatePath = storedTextOrNull(storedColumn(written, "privatePath"));
+          if (privatePath !== null) privateFiles.push(privatePath);
+        }
       }
     },
     { timeout: 120_000, maxWait: 30_000 },
@@ -229,7 +234,27 @@ function statusFor(codec: Codec, target: TargetCodec): { status: QueueStatus; st
 }
 
 function newRow(input: QueueItemInput, target: TargetCodec): Row {
-  return { ...input, private: false, ...statusFor(input.codec, target), estimatedSavingsBytes: estimateSavingsBytes(input.sizeBytes, input.codec, target) };
+  const { status, statusReason } = statusFor(input.codec, target);
+  // One literal, no spreads: this runs for every file of a first sync.
+  return {
+    filePath: input.filePath,
+    sizeBytes: input.sizeBytes,
+    codec: input.codec,
+    codecRaw: input.codecRaw,
+    width: input.width,
+    height: input.height,
+    bitrate: input.bitrate,
+    durationSeconds: input.durationSeconds,
+    qualitySource: input.qualitySource,
+    source: input.source,
+    connectionId: input.connectionId,
+    externalId: input.externalId,
+    externalParentId: input.externalParentId,
+    fileModifiedAt: input.fileModifiedAt,
+    status,
+    statusReason,
+    estimatedSavingsBytes: estimateSavingsBytes(input.sizeBytes, input.codec, target),
+  };
 }
 
 /**
@@ -259,7 +284,6 @@ function mergeIntoExisting(before: ExistingRow, input: QueueItemInput, target: T
     connectionId: ownedByConnection ? before.connectionId : input.connectionId,
     externalId: ownedByConnection ? before.externalId : (input.externalId ?? before.externalId),
     externalParentId: ownedByConnection ? before.externalParentId : (input.externalParentId ?? before.externalParentId),
-    private: before.private,
     fileModifiedAt: input.fileModifiedAt ?? before.fileModifiedAt,
     status,
     statusReason,
@@ -288,7 +312,8 @@ function differs(before: ExistingRow, after: Row): boolean {
 
 /**
  * The queue's rows for these paths (at most a few thousand), keyed by path. One JSON parameter
- * for the lot, for the same reason as the writes.
+ * for the lot, for the same reason as the writes. For readers outside the writer's transaction
+ * (scans, webhooks); the writer itself reads through its own statements below.
  */
 export async function findQueueItemsByPath(db: Pick<Database, "$queryRaw">, paths: readonly string[]): Promise<Map<string, ExistingRow>> {
   const columns = Prisma.raw(EXISTING_COLUMNS.map((column) => `"${column}"`).join(", "));
@@ -296,38 +321,7 @@ export async function findQueueItemsByPath(db: Pick<Database, "$queryRaw">, path
   return new Map(rows.map((row) => [row.filePath, row]));
 }
 
-/** The rows holding these inputs' (connection, file id) pairs, keyed by identityKey. One JSON parameter. */
-async function findQueueItemsByIdentity(db: Pick<Database, "$queryRaw">, inputs: readonly QueueItemInput[]): Promise<Map<string, ExistingRow>> {
-  const pairs = inputs.flatMap((input) => (input.connectionId !== null && input.externalId !== null ? [[input.connectionId, input.externalId]] : []));
-  if (pairs.length === 0) return new Map();
-  const columns = Prisma.raw(EXISTING_COLUMNS.map((column) => `q."${column}"`).join(", "));
-  const rows = await db.$queryRaw<ExistingRow[]>`
-    SELECT ${columns} FROM json_each(${JSON.stringify(pairs)}) AS pair
-    JOIN "QueueItem" AS q ON q."connectionId" = pair.value ->> 0 AND q."externalId" = pair.value ->> 1`;
-  return new Map(rows.map((row) => [identityKey(row)!, row]));
-}
-
-/**
- * Releases first (ids freed), then moves in two steps through a placeholder path, so a chain of
- * renames inside one chunk never collides with a path another row is just leaving.
- */
-async function applyIdentityChanges(db: Pick<Database, "$executeRaw">, { moves, releases }: IdentityChanges): Promise<void> {
-  if (releases.length > 0) {
-    const removable = Prisma.join(RECOMPUTABLE_STATUSES.map((status) => Prisma.sql`${status}`));
-    await db.$executeRaw`
-      UPDATE "QueueItem" SET
-        "status" = CASE WHEN released.value ->> 1 AND "status" IN (${removable}) THEN 'removed' ELSE "status" END,
-        "statusReason" = CASE WHEN released.value ->> 1 AND "status" IN (${removable}) THEN ${RENAMED_REASON} ELSE "statusReason" END,
-        "externalId" = NULL, "updatedAt" = ${sqlDate(new Date())}
-      FROM json_each(${JSON.stringify(releases)}) AS released WHERE "QueueItem"."id" = released.value ->> 0`;
-  }
-  if (moves.length === 0) return;
-  const payload = JSON.stringify(moves);
-  await db.$executeRaw`UPDATE "QueueItem" SET "filePath" = char(0) || 'moving:' || "id" WHERE "id" IN (SELECT value ->> 0 FROM json_each(${payload}))`;
-  await db.$executeRaw`UPDATE "QueueItem" SET "filePath" = moved.value ->> 1 FROM json_each(${payload}) AS moved WHERE "QueueItem"."id" = moved.value ->> 0`;
-}
-
-/** Column → how a Row's value travels in the JSON parameter. */
+/** Column → how a Row's value travels in the JSON parameter. `private` is not among them: the write derives it. */
 const WRITE_COLUMNS = {
   filePath: (row: Row) => row.filePath,
   sizeBytes: (row: Row) => Number(row.sizeBytes), // exact up to 8 PiB per file
@@ -344,22 +338,123 @@ const WRITE_COLUMNS = {
   connectionId: (row: Row) => row.connectionId,
   externalId: (row: Row) => row.externalId,
   externalParentId: (row: Row) => row.externalParentId,
-  private: (row: Row) => (row.private ? 1 : 0),
   estimatedSavingsBytes: (row: Row) => Number(row.estimatedSavingsBytes),
   fileModifiedAt: (row: Row) => (row.fileModifiedAt ? sqlDate(row.fileModifiedAt) : null),
 } satisfies Record<string, (row: Row) => string | number | null>;
 const WRITE_COLUMN_NAMES = Object.keys(WRITE_COLUMNS) as (keyof typeof WRITE_COLUMNS)[];
 
-function upsertStatement(rows: readonly Row[]): Prisma.Sql {
-  const now = sqlDate(new Date());
-  const payload = JSON.stringify(rows.map((row) => WRITE_COLUMN_NAMES.map((column) => WRITE_COLUMNS[column](row))));
-  const columns = WRITE_COLUMN_NAMES.map((column) => `"${column}"`).join(", ");
-  const extracted = WRITE_COLUMN_NAMES.map((_, index) => `value ->> ${index}`).join(", ");
-  const updates = WRITE_COLUMN_NAMES.filter((column) => column !== "filePath").map((column) => `"${column}" = excluded."${column}"`).join(", ");
-  // SQLite: json_each unpacks the rows; `WHERE true` keeps ON CONFLICT unambiguous after a SELECT.
-  return Prisma.sql`
-    INSERT INTO "QueueItem" (${Prisma.raw(columns)}, "createdAt", "updatedAt")
-    SELECT ${Prisma.raw(extracted)}, ${now}, ${now} FROM json_each(${payload}) WHERE true
-    ON CONFLICT ("filePath") DO UPDATE SET ${Prisma.raw(updates)}, "updatedAt" = excluded."updatedAt"
-    RETURNING "id"`;
+function upsertPayload(rows: readonly Row[]): string {
+  return JSON.stringify(rows.map((row) => WRITE_COLUMN_NAMES.map((column) => WRITE_COLUMNS[column](row))));
+}
+
+/** A fragment with no bound values, as text for a statement prepared on the connection. */
+function plainSql(fragment: Prisma.Sql): string {
+  if (fragment.values.length > 0) throw new Error("plainSql() takes SQL without parameters");
+  return fragment.sql;
+}
+
+/**
+ * Add-or-update by path in one statement. The rows arrive as `input` (json_each unpacked, one
+ * named column per WRITE_COLUMNS entry); each row's privacy is derived from its own path and
+ * connection as it is written, exactly as a recompute of the written rows would (so a private
+ * source's rows never pass through public, and its paths never enter the path search index).
+ * RETURNING gives every written row's id, and its path when private (for the logger's redaction).
+ */
+function upsertSql(): string {
+  const quoted = WRITE_COLUMN_NAMES.map((column) => `"${column}"`);
+  const unpacked = WRITE_COLUMN_NAMES.map((column, index) => `value ->> ${index} AS "${column}"`).join(", ");
+  const isPrivate = plainSql(isPrivateSql(Prisma.sql`input."filePath"`, Prisma.sql`input."connectionId"`));
+  const updates = [...quoted.filter((column) => column !== `"filePath"`), `"private"`, `"updatedAt"`].map((column) => `${column} = excluded.${column}`).join(", ");
+  // `WHERE true` keeps ON CONFLICT unambiguous after a SELECT.
+  return `
+    INSERT INTO "QueueItem" (${quoted.join(", ")}, "private", "createdAt", "updatedAt")
+    SELECT ${quoted.map((column) => `input.${column}`).join(", ")}, ${isPrivate}, @now, @now
+    FROM (SELECT ${unpacked} FROM json_each(@rows)) AS input WHERE true
+    ON CONFLICT ("filePath") DO UPDATE SET ${updates}
+    RETURNING "id", CASE WHEN "private" THEN "filePath" END AS "privatePath"`;
+}
+
+interface WriterStatements {
+  byPath: BetterSqlite3.Statement<[string]>;
+  byIdentity: BetterSqlite3.Statement<[string]>;
+  release: BetterSqlite3.Statement<[{ releases: string; reason: string; now: string }]>;
+  moveAside: BetterSqlite3.Statement<[string]>;
+  moveTo: BetterSqlite3.Statement<[string]>;
+  upsert: BetterSqlite3.Statement<[{ rows: string; now: string }]>;
+}
+
+/** Prepared once per connection (the app has one), not once per statement as Prisma's adapter does. */
+const preparedByConnection = new WeakMap<BetterSqlite3.Database, WriterStatements>();
+
+function writerStatements(sqlite: BetterSqlite3.Database): WriterStatements {
+  const prepared = preparedByConnection.get(sqlite);
+  if (prepared) return prepared;
+  const columns = (table: string) => EXISTING_COLUMNS.map((column) => `${table}."${column}"`).join(", ");
+  const removable = RECOMPUTABLE_STATUSES.map((status) => `'${status}'`).join(", ");
+  const statements: WriterStatements = {
+    byPath: sqlite.prepare(`SELECT ${columns(`"QueueItem"`)} FROM "QueueItem" WHERE "filePath" IN (SELECT value FROM json_each(?))`),
+    byIdentity: sqlite.prepare(`
+      SELECT ${columns("q")} FROM json_each(?) AS pair
+      JOIN "QueueItem" AS q ON q."connectionId" = pair.value ->> 0 AND q."externalId" = pair.value ->> 1`),
+    release: sqlite.prepare(`
+      UPDATE "QueueItem" SET
+        "status" = CASE WHEN released.value ->> 1 AND "status" IN (${removable}) THEN 'removed' ELSE "status" END,
+        "statusReason" = CASE WHEN released.value ->> 1 AND "status" IN (${removable}) THEN @reason ELSE "statusReason" END,
+        "externalId" = NULL, "updatedAt" = @now
+      FROM json_each(@releases) AS released WHERE "QueueItem"."id" = released.value ->> 0`),
+    moveAside: sqlite.prepare(`UPDATE "QueueItem" SET "filePath" = char(0) || 'moving:' || "id" WHERE "id" IN (SELECT value ->> 0 FROM json_each(?))`),
+    moveTo: sqlite.prepare(`UPDATE "QueueItem" SET "filePath" = moved.value ->> 1 FROM json_each(?) AS moved WHERE "QueueItem"."id" = moved.value ->> 0`),
+    upsert: sqlite.prepare(upsertSql()),
+  };
+  preparedByConnection.set(sqlite, statements);
+  return statements;
+}
+
+/** A stored row as the writer's SELECTs return it (column name → value as SQLite stores it). */
+function existingRowOf(stored: unknown): ExistingRow {
+  const value = (column: (typeof EXISTING_COLUMNS)[number]) => storedColumn(stored, column);
+  return {
+    id: storedInteger(value("id")),
+    filePath: storedText(value("filePath")),
+    sizeBytes: storedBigInt(value("sizeBytes")),
+    codec: storedText(value("codec")),
+    codecRaw: storedTextOrNull(value("codecRaw")),
+    width: storedIntegerOrNull(value("width")),
+    height: storedIntegerOrNull(value("height")),
+    bitrate: storedIntegerOrNull(value("bitrate")),
+    durationSeconds: storedNumberOrNull(value("durationSeconds")),
+    qualitySource: storedTextOrNull(value("qualitySource")),
+    status: storedText(value("status")),
+    source: storedText(value("source")),
+    connectionId: storedIntegerOrNull(value("connectionId")),
+    externalId: storedTextOrNull(value("externalId")),
+    externalParentId: storedTextOrNull(value("externalParentId")),
+    private: storedBoolean(value("private")),
+    fileModifiedAt: storedDateOrNull(value("fileModifiedAt")),
+  };
+}
+
+function existingByPath(statements: WriterStatements, paths: readonly string[]): Map<string, ExistingRow> {
+  const rows = statements.byPath.all(JSON.stringify(paths)).map(existingRowOf);
+  return new Map(rows.map((row) => [row.filePath, row]));
+}
+
+/** The rows holding these inputs' (connection, file id) pairs, keyed by identityKey. */
+function existingByIdentity(statements: WriterStatements, inputs: readonly QueueItemInput[]): Map<string, ExistingRow> {
+  const pairs = inputs.flatMap((input) => (input.connectionId !== null && input.externalId !== null ? [[input.connectionId, input.externalId]] : []));
+  if (pairs.length === 0) return new Map();
+  const rows = statements.byIdentity.all(JSON.stringify(pairs)).map(existingRowOf);
+  return new Map(rows.map((row) => [identityKey(row)!, row]));
+}
+
+/**
+ * Releases first (ids freed), then moves in two steps through a placeholder path, so a chain of
+ * renames inside one chunk never collides with a path another row is just leaving.
+ */
+function applyIdentityChanges(statements: WriterStatements, { moves, releases }: IdentityChanges): void {
+  if (releases.length > 0) statements.release.run({ releases: JSON.stringify(releases), reason: RENAMED_REASON, now: sqlDate(new Date()) });
+  if (moves.length === 0) return;
+  const payload = JSON.stringify(moves);
+  statements.moveAside.run(payload);
+  statements.moveTo.run(payload);
 }
