@@ -10,7 +10,7 @@ import { registerPrivateFiles } from "~/server/privacy/private-paths";
 import type { TargetCodec } from "~/server/settings/general-settings";
 import { estimateSavingsBytes, isAlreadyEfficient } from "./savings";
 import {
-  storedBigInt, storedBoolean, storedColumn, storedDateOrNull, storedInteger, storedIntegerOrNull, storedNumberOrNull, storedText, storedTextOrNull,
+  storedBigInt, storedBoolean, storedColumn, storedDateOrNull, storedRow, storedInteger, storedIntegerOrNull, storedNumberOrNull, storedText, storedTextOrNull,
 } from "./stored-values";
 
 /**
@@ -392,10 +392,15 @@ function writerStatements(sqlite: BetterSqlite3.Database): WriterStatements {
   const columns = (table: string) => EXISTING_COLUMNS.map((column) => `${table}."${column}"`).join(", ");
   const removable = RECOMPUTABLE_STATUSES.map((status) => `'${status}'`).join(", ");
   const statements: WriterStatements = {
-    byPath: sqlite.prepare(`SELECT ${columns(`"QueueItem"`)} FROM "QueueItem" WHERE "filePath" IN (SELECT value FROM json_each(?))`),
-    byIdentity: sqlite.prepare(`
-      SELECT ${columns("q")} FROM json_each(?) AS pair
-      JOIN "QueueItem" AS q ON q."connectionId" = pair.value ->> 0 AND q."externalId" = pair.value ->> 1`),
+    // Rows as arrays of plain numbers: a sync re-reads every known row, and objects with a bigint
+    // per integer column cost more than the lookup (sizes stay exact below 8 PiB, as when written).
+    byPath: sqlite.prepare(`SELECT ${columns(`"QueueItem"`)} FROM "QueueItem" WHERE "filePath" IN (SELECT value FROM json_each(?))`).raw().safeIntegers(false),
+    byIdentity: sqlite
+      .prepare(`
+        SELECT ${columns("q")} FROM json_each(?) AS pair
+        JOIN "QueueItem" AS q ON q."connectionId" = pair.value ->> 0 AND q."externalId" = pair.value ->> 1`)
+      .raw()
+      .safeIntegers(false),
     release: sqlite.prepare(`
       UPDATE "QueueItem" SET
         "status" = CASE WHEN released.value ->> 1 AND "status" IN (${removable}) THEN 'removed' ELSE "status" END,
@@ -410,9 +415,10 @@ function writerStatements(sqlite: BetterSqlite3.Database): WriterStatements {
   return statements;
 }
 
-/** A stored row as the writer's SELECTs return it (column name → value as SQLite stores it). */
+/** A stored row as the writer's SELECTs return it (values in EXISTING_COLUMNS' order, as SQLite stores them). */
 function existingRowOf(stored: unknown): ExistingRow {
-  const value = (column: (typeof EXISTING_COLUMNS)[number]) => storedColumn(stored, column);
+  const values = storedRow(stored, EXISTING_COLUMNS.length);
+  const value = (column: (typeof EXISTING_COLUMNS)[number]) => values[EXISTING_COLUMNS.indexOf(column)];
   return {
     id: storedInteger(value("id")),
     filePath: storedText(value("filePath")),
