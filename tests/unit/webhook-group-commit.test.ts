@@ -43,16 +43,20 @@ describe("createGroupCommitter", () => {
 });
 
 describe("conflictFreeRounds", () => {
-  it("puts an item one round after the latest earlier item sharing a key, keeping arrival order", () => {
+  it("puts an item one round after the latest earlier item it conflicts with, keeping arrival order", () => {
     const items = [
-      { name: "a", keys: ["folder:/tv/x"] },
-      { name: "b", keys: ["folder:/tv/y"] },
-      { name: "c", keys: ["folder:/tv/x", "id:1"] },
-      { name: "d", keys: ["id:1"] },
-      { name: "e", keys: ["folder:/tv/y"] },
-      { name: "f", keys: [] },
+      { name: "a", exclusive: ["path:/tv/x/1.mkv"], owned: ["/tv/x"], owner: 1 },
+      // Same connection, same folder, another file: shares a's round.
+      { name: "b", exclusive: ["path:/tv/x/2.mkv"], owned: ["/tv/x"], owner: 1 },
+      // Another connection in that folder: after both.
+      { name: "c", exclusive: ["path:/tv/x/3.mkv"], owned: ["/tv/x"], owner: 2 },
+      // Connection 1 again in that folder: after c, which came before it.
+      { name: "d", exclusive: ["path:/tv/x/4.mkv"], owned: ["/tv/x"], owner: 1 },
+      // The same file as a, in a folder of its own connection's: right after a.
+      { name: "e", exclusive: ["path:/tv/x/1.mkv"], owned: [], owner: 1 },
+      { name: "f", exclusive: ["path:/tv/y/1.mkv"], owned: ["/tv/y"], owner: 2 },
     ];
-    const rounds = conflictFreeRounds(items, (item) => item.keys).map((round) => round.map((item) => item.name));
+    const rounds = conflictFreeRounds(items, (item) => item).map((round) => round.map((item) => item.name));
     expect(rounds).toEqual([["a", "b", "f"], ["c", "e"], ["d"]]);
   });
 });

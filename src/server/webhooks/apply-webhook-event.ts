@@ -13,7 +13,7 @@ import type { MediaFilesLookup } from "./media-files-lookup";
 import type { RenamedWebhookFile, WebhookFile } from "./payload-schemas";
 import { qualitySourceFromName } from "./quality-name";
 import type { ResolvedFileRef, WebhookAppType, WebhookEvent } from "./webhook-event";
-import { conflictFreeRounds } from "./import-rounds";
+import { conflictFreeRounds, type RoundKeys } from "./import-rounds";
 import { holderOf, isInsideFolder, isSafePath, isWindowsPath, noteIgnored, parentFolder, safeFolder, type ScopeIgnore } from "./webhook-scope";
 
 /**
@@ -127,9 +127,10 @@ export async function applyImport(db: Database, prepared: PreparedImport): Promi
  * adopted, as a sync would.
  *
  * Many imports at once (deliveries arriving together, delivery-group.ts) share each statement and
- * one queue-writer transaction. Imports that touch the same folder or file id go in later rounds,
- * in arrival order, so each sees what the earlier ones wrote: every import is answered as if the
- * group had been applied one delivery after another (import-rounds.ts says why).
+ * one queue-writer transaction. Imports naming the same file, or two connections' imports into the
+ * same folder, go in later rounds in arrival order, so each sees what the earlier ones wrote:
+ * every import is answered as if the group had been applied one delivery after another
+ * (import-rounds.ts says why).
  */
 export async function applyImports(db: Database, imports: readonly PreparedImport[]): Promise<ApplyResult[]> {
   const results = new Map<PreparedImport, ApplyResult>();
@@ -147,18 +148,19 @@ export async function applyImports(db: Database, imports: readonly PreparedImpor
   });
 }
 
-/** What two imports must not both touch in one round: a folder of a file they add or replace, a file id. */
-function conflictKeys({ target, inputs, replaced }: PreparedImport): string[] {
+/** What two imports must not both touch in one round (import-rounds.ts). */
+function conflictKeys({ target, inputs, replaced }: PreparedImport): RoundKeys {
   // Lower case: only ever more conflicts (less sharing), never a missed one on a case-insensitive disk.
-  const folderKey = (path: string) => `folder:${(parentFolder(path) ?? path).toLowerCase()}`;
-  const idKey = (externalId: string) => `id:${target.connectionId}:${externalId}`;
-  return [
-    ...inputs.flatMap((input) => [folderKey(input.filePath), ...(input.externalId === null ? [] : [idKey(input.externalId)])]),
-    ...replaced.flatMap((ref) => [...(ref.path === null ? [] : [folderKey(target.mapPath(ref.path))]), ...(ref.id === null ? [] : [idKey(arrExternalId(target.appType, ref.id))])]),
-  ];
+  const paths = [...inputs.map((input) => input.filePath), ...replaced.flatMap((ref) => (ref.path === null ? [] : [target.mapPath(ref.path)]))].map((path) => path.toLowerCase());
+  const ids = [...inputs.flatMap((input) => input.externalId ?? []), ...replaced.flatMap((ref) => (ref.id === null ? [] : [arrExternalId(target.appType, ref.id)]))];
+  return {
+    exclusive: [...paths.map((path) => `path:${path}`), ...ids.map((id) => `id:${target.connectionId}:${id}`)],
+    owned: paths.map((path) => parentFolder(path) ?? path),
+    owner: target.connectionId,
+  };
 }
 
-/** Imports with no folder or file id in common: each statement below serves them all. */
+/** Imports that cannot see each other's writes: each statement below serves them all. */
 async function applyImportRound(db: Database, imports: readonly PreparedImport[]): Promise<ApplyResult[]> {
   await invalidateMediaSnapshots(db, imports);
   const existing = await findQueueItemsByPath(db, imports.flatMap(({ inputs }) => inputs.map((input) => input.filePath)));
