@@ -51,4 +51,17 @@ describe("file facts lookups of one delivery", () => {
     // The first batch answered in time and is kept; the rest are queued without facts.
     expect(slow.ok && [...slow.facts.keys()]).toEqual([1, 2, 3]);
   });
+
+  it("shares one pass between deliveries arriving together, each getting only its own files' facts", async () => {
+    const radarr = await fakeRadarr();
+    const lookup = createFileFactsLookup(connectionOf(radarr));
+
+    const [first, second] = await Promise.all([lookup([1, 2]), lookup([2, 3, 4])]);
+
+    expect(first.ok && [...first.facts.keys()].sort()).toEqual([1, 2]);
+    // File 4 is unknown to the app: the delivery keeps what did come back.
+    expect(second.ok && [...second.facts.keys()].sort()).toEqual([2, 3]);
+    // File 2 was asked about once, for both.
+    expect(lookupsSent(radarr)).toBe(4);
+  });
 });
