@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "~/server/db";
+import { containsPrivatePath } from "~/server/privacy/private-paths";
 import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
 
 function item(overrides: Partial<QueueItemInput> & { filePath: string }): QueueItemInput {
@@ -56,6 +57,29 @@ describe("upsertQueueItems", () => {
     expect(counts.added).toBe(5000);
     expect(await db.queueItem.count({ where: { filePath: { startsWith: "/bulk/" }, private: true } })).toBe(2000);
     expect(await db.queueItem.count({ where: { filePath: { startsWith: "/bulk/private " }, private: false } })).toBe(3000);
+  });
+
+  it("makes a private source's files private by the write itself: never in the path index, their folders hidden from then on", async () => {
+    const stash = await db.externalConnection.create({
+      data: { name: "Stash", appType: "stash", baseUrl: "http://127.0.0.1:9", apiKeyEncrypted: "x", apiKeyLast4: "x", private: true },
+    });
+    const indexed = async (ids: number[]) =>
+      (await db.$queryRaw<{ id: bigint }[]>`SELECT rowid AS id FROM "QueueItemPathSearch" WHERE rowid IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`).length;
+    // Arrange: a file a scan found first (public, indexed), then a private app's new file and its copy of the scanned one.
+    await upsertQueueItems(db, [item({ filePath: "/taken/over/scene.mkv" })], { targetCodec: "h265" });
+    const takenOver = await db.queueItem.findUniqueOrThrow({ where: { filePath: "/taken/over/scene.mkv" } });
+    expect(await indexed([takenOver.id])).toBe(1);
+
+    await upsertQueueItems(
+      db,
+      ["/private/new/scene.mkv", "/taken/over/scene.mkv"].map((filePath, index) => item({ filePath, source: "stash", connectionId: stash.id, externalId: `sceneFile:${index}` })),
+      { targetCodec: "h265" },
+    );
+
+    const rows = await db.queueItem.findMany({ where: { connectionId: stash.id }, orderBy: { filePath: "asc" } });
+    expect(rows.map((row) => [row.filePath, row.private])).toEqual([["/private/new/scene.mkv", true], ["/taken/over/scene.mkv", true]]);
+    expect(await indexed(rows.map((row) => row.id))).toBe(0);
+    expect([containsPrivatePath("/private/new/other.mkv"), containsPrivatePath("/taken/over/other.mkv")]).toEqual([true, true]);
   });
 
   it("with keepOtherConnectionsItems, never hands another connection's row over", async () => {
