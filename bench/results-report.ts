@@ -264,7 +264,7 @@ function millionSyncDetails(run: RunOfBenches): string {
   if (!million) return run.quick ? "Not run with --quick." : "Not measured.";
   return [
     `RSS before the sync ${megabytes(million.rssBeforeBytes)}, peak ${megabytes(million.peakRssBytes)}, peak heap ${megabytes(million.peakHeapBytes)}; ${count(million.added)} files queued. Progress polled every 0.5 s as the UI polls it: first advance after ${million.progress.firstAdvanceMs === null ? "never" : seconds(million.progress.firstAdvanceMs)}, last value seen ${count(million.progress.lastSeen)}.`,
-    "Memory along the run: RSS above the RSS before the sync, split into V8's heap (committed, and used by objects live or not yet collected), Buffers/external, and the rest (SQLite's allocations, code, stacks).",
+    "Memory along the run: the RSS growth is over the RSS before the sync; the other columns are what the whole process held then: V8's heap (committed, and used by objects live or not yet collected), Buffers/external, and the rest of the RSS (SQLite's allocations, code, stacks).",
     markdownTable([
       ["files processed", "RSS growth", "V8 heap committed", "heap used", "retained after a full GC", "external", "rest of RSS"],
       ...[...million.memoryAlong, million.atPeak].map((point) => [
