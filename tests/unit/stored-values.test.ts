@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  storedBigInt, storedBoolean, storedColumn, storedDateOrNull, storedRow, storedInteger, storedIntegerOrNull, storedNumberOrNull, storedText, storedTextOrNull,
+  storedBigInt, storedBoolean, storedDateOrNull, storedRow, storedInteger, storedIntegerOrNull, storedNumberOrNull, storedText, storedTextOrNull,
 } from "~/server/queue/stored-values";
 
 describe("values read straight from the SQLite connection", () => {
@@ -14,7 +14,6 @@ describe("values read straight from the SQLite connection", () => {
     expect(storedDateOrNull("2026-01-01T00:00:00.000+00:00")?.toISOString()).toBe("2026-01-01T00:00:00.000Z");
     expect(storedDateOrNull(1_767_225_600_000n)?.toISOString()).toBe("2026-01-01T00:00:00.000Z");
     expect(storedTextOrNull(null)).toBeNull();
-    expect(storedColumn({ id: 7n }, "id")).toBe(7n);
     expect(storedRow([7, "/a.mkv"], 2)).toEqual([7, "/a.mkv"]);
   });
 
@@ -24,8 +23,6 @@ describe("values read straight from the SQLite connection", () => {
     expect(() => storedInteger(1.5)).toThrow(TypeError);
     expect(() => storedNumberOrNull("1.5")).toThrow(TypeError);
     expect(() => storedDateOrNull("not a date")).toThrow(TypeError);
-    expect(() => storedColumn({ id: 7n }, "filePath")).toThrow(TypeError);
-    expect(() => storedColumn(null, "id")).toThrow(TypeError);
     expect(() => storedRow([7], 2)).toThrow(TypeError);
     expect(() => storedRow({ id: 7 }, 1)).toThrow(TypeError);
   });

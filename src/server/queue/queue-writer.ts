@@ -10,7 +10,7 @@ import { registerPrivateFiles } from "~/server/privacy/private-paths";
 import type { TargetCodec } from "~/server/settings/general-settings";
 import { estimateSavingsBytes, isAlreadyEfficient } from "./savings";
 import {
-  storedBigInt, storedBoolean, storedColumn, storedDateOrNull, storedRow, storedInteger, storedIntegerOrNull, storedNumberOrNull, storedText, storedTextOrNull,
+  storedBigInt, storedBoolean, storedDateOrNull, storedRow, storedInteger, storedIntegerOrNull, storedNumberOrNull, storedText, storedTextOrNull,
 } from "./stored-values";
 
 /**
@@ -158,9 +158,9 @@ export async function upsertQueueItems(db: Database, inputs: readonly QueueItemI
         // value, set by the write itself: a row left alone keeps the one its sources' own changes
         // maintain (and its folder was registered when it became private, or at startup).
         for (const written of statements.upsert.all({ rows: upsertPayload(rows), now: sqlDate(new Date()) })) {
-          listedRowIds.push(storedInteger(storedColumn(written, "id")));
-          const privatePath = storedTextOrNull(storedColumn(written, "privatePath"));
-          if (privatePath !== null) privateFiles.push(privatePath);
+          const [id, privatePath] = storedRow(written, 2);
+          listedRowIds.push(storedInteger(id));
+          if (privatePath !== null) privateFiles.push(storedText(privatePath));
         }
       }
     },
@@ -358,7 +358,8 @@ function plainSql(fragment: Prisma.Sql): string {
  * named column per WRITE_COLUMNS entry); each row's privacy is derived from its own path and
  * connection as it is written, exactly as a recompute of the written rows would (so a private
  * source's rows never pass through public, and its paths never enter the path search index).
- * RETURNING gives every written row's id, and its path when private (for the logger's redaction).
+ * RETURNING gives every written row's id, and its path when private (for the logger's redaction),
+ * as [id, path or null].
  */
 function upsertSql(): string {
   const quoted = WRITE_COLUMN_NAMES.map((column) => `"${column}"`);
@@ -371,7 +372,7 @@ function upsertSql(): string {
     SELECT ${quoted.map((column) => `input.${column}`).join(", ")}, ${isPrivate}, @now, @now
     FROM (SELECT ${unpacked} FROM json_each(@rows)) AS input WHERE true
     ON CONFLICT ("filePath") DO UPDATE SET ${updates}
-    RETURNING "id", CASE WHEN "private" THEN "filePath" END AS "privatePath"`;
+    RETURNING "id", CASE WHEN "private" THEN "filePath" END`;
 }
 
 interface WriterStatements {
@@ -391,16 +392,15 @@ function writerStatements(sqlite: BetterSqlite3.Database): WriterStatements {
   if (prepared) return prepared;
   const columns = (table: string) => EXISTING_COLUMNS.map((column) => `${table}."${column}"`).join(", ");
   const removable = RECOMPUTABLE_STATUSES.map((status) => `'${status}'`).join(", ");
+  // Rows come back as arrays of plain numbers: a sync reads or writes every row it lists, and an
+  // object with a bigint per integer column costs more than the lookup (sizes stay exact below
+  // 8 PiB, as when written).
+  const returningArrays = (sql: string) => sqlite.prepare(sql).raw().safeIntegers(false);
   const statements: WriterStatements = {
-    // Rows as arrays of plain numbers: a sync re-reads every known row, and objects with a bigint
-    // per integer column cost more than the lookup (sizes stay exact below 8 PiB, as when written).
-    byPath: sqlite.prepare(`SELECT ${columns(`"QueueItem"`)} FROM "QueueItem" WHERE "filePath" IN (SELECT value FROM json_each(?))`).raw().safeIntegers(false),
-    byIdentity: sqlite
-      .prepare(`
-        SELECT ${columns("q")} FROM json_each(?) AS pair
-        JOIN "QueueItem" AS q ON q."connectionId" = pair.value ->> 0 AND q."externalId" = pair.value ->> 1`)
-      .raw()
-      .safeIntegers(false),
+    byPath: returningArrays(`SELECT ${columns(`"QueueItem"`)} FROM "QueueItem" WHERE "filePath" IN (SELECT value FROM json_each(?))`),
+    byIdentity: returningArrays(`
+      SELECT ${columns("q")} FROM json_each(?) AS pair
+      JOIN "QueueItem" AS q ON q."connectionId" = pair.value ->> 0 AND q."externalId" = pair.value ->> 1`),
     release: sqlite.prepare(`
       UPDATE "QueueItem" SET
         "status" = CASE WHEN released.value ->> 1 AND "status" IN (${removable}) THEN 'removed' ELSE "status" END,
@@ -409,7 +409,7 @@ function writerStatements(sqlite: BetterSqlite3.Database): WriterStatements {
       FROM json_each(@releases) AS released WHERE "QueueItem"."id" = released.value ->> 0`),
     moveAside: sqlite.prepare(`UPDATE "QueueItem" SET "filePath" = char(0) || 'moving:' || "id" WHERE "id" IN (SELECT value ->> 0 FROM json_each(?))`),
     moveTo: sqlite.prepare(`UPDATE "QueueItem" SET "filePath" = moved.value ->> 1 FROM json_each(?) AS moved WHERE "QueueItem"."id" = moved.value ->> 0`),
-    upsert: sqlite.prepare(upsertSql()),
+    upsert: returningArrays(upsertSql()),
   };
   preparedByConnection.set(sqlite, statements);
   return statements;

@@ -54,9 +54,3 @@ export function storedRow(row: unknown, columns: number): unknown[] {
   if (!Array.isArray(row) || row.length !== columns) throw new TypeError(`Expected a row of ${columns} values`);
   return row;
 }
-
-/** One column of a row a statement returned (an object keyed by column name). */
-export function storedColumn(row: unknown, column: string): unknown {
-  if (typeof row !== "object" || row === null || !(column in row)) throw new TypeError(`Expected a row with the column ${column}`);
-  return Reflect.get(row, column);
-}
