@@ -26,6 +26,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "test_refuse_poison"`);
+  await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "test_refuse_record"`);
 });
 
 /** A Download of one episode file; `remotePath` as Sonarr sees it, under /tv/<series>/. */
@@ -95,6 +96,25 @@ describe("webhook deliveries arriving together", () => {
     const logText = readAllLogText();
     expect(logText).toContain("a group of webhook deliveries failed together");
     expect(logText).not.toContain(CANARY);
+  });
+
+  it("are recorded one by one when the database refuses one record: that delivery fails before any work, the others go on", async () => {
+    await db.$executeRawUnsafe(`CREATE TRIGGER "test_refuse_record" BEFORE INSERT ON "WebhookDelivery" WHEN NEW."connectionId" = ${b.id} BEGIN SELECT RAISE(ABORT, 'record refused'); END`);
+
+    const answers = await Promise.allSettled([
+      deliver("sonarr", download(1, "/tv/Show One/Season 01/e1.mkv"), { token: a.secret }),
+      deliver("sonarr", download(2, `/tv/Secret ${CANARY}/Season 01/e2.mkv`), { token: b.secret }),
+      deliver("sonarr", download(3, "/tv/Show Two/Season 01/e3.mkv"), { token: a.secret }),
+    ]);
+
+    expect(answers.map((answer) => (answer.status === "fulfilled" ? answer.value.status : "thrown"))).toEqual([200, "thrown", 200]);
+    expect((await db.queueItem.findMany({ select: { connectionId: true } })).map((item) => item.connectionId)).toEqual([a.id, a.id]);
+    expect((await records()).map((record) => [record.connectionId, record.outcome])).toEqual([
+      [a.id, "accepted"],
+      [a.id, "accepted"],
+    ]);
+    await flushLogFile();
+    expect(readAllLogText()).toContain("recording a group of webhook deliveries failed");
   });
 
   it("see each other in arrival order: the same file twice keeps what the first one told", async () => {

@@ -3,7 +3,7 @@ import type { Database } from "~/server/db";
 import { createLogger } from "~/server/logger";
 import { applyImport, applyImports, prepareImport, type ApplyResult, type ImportEvent, type PreparedImport } from "./apply-webhook-event";
 import { deliveryResultOf, guarded, logOutOfScope, type DeliveryContext, type Guarded } from "./apply-safely";
-import { recordDeliveries, updateDeliveries, updateDelivery, type DeliveryRecord } from "./delivery-log";
+import { recordDeliveries, recordDelivery, updateDeliveries, updateDelivery, type DeliveryRecord } from "./delivery-log";
 import { committerPerDatabase } from "./group-commit";
 
 /**
@@ -14,8 +14,8 @@ import { committerPerDatabase } from "./group-commit";
  *
  * What each delivery sees is unchanged: its request is answered once ITS rows and ITS record are
  * committed, with its own outcome, note and count. If a group fails as a whole, its deliveries
- * are applied again one at a time (imports are safe to apply twice), so one bad delivery fails
- * alone, with its own redacted reason.
+ * are recorded or applied again one at a time (imports are safe to apply twice), so one bad
+ * delivery fails alone, with its own redacted reason.
  */
 const log = createLogger("webhooks");
 
@@ -30,12 +30,27 @@ interface GroupedImport extends DeliveryContext {
 /** Each delivery's own fate: a group may succeed for some and throw for another (say, its record update). */
 type Settled = PromiseSettledResult<Guarded<ApplyResult>>;
 
-const recordInGroup = committerPerDatabase((db: Database) => (records: readonly DeliveryRecord[]) => recordDeliveries(db, records), MAX_GROUP);
+const recordInGroup = committerPerDatabase((db: Database) => (records: readonly DeliveryRecord[]) => commitRecords(db, records), MAX_GROUP);
 const applyInGroup = committerPerDatabase((db: Database) => (imports: readonly GroupedImport[]) => commitImports(db, imports), MAX_GROUP);
 
 /** recordDelivery, sharing its statement with the deliveries arriving meanwhile. */
-export function recordDeliveryTogether(db: Database, record: DeliveryRecord): Promise<number> {
-  return recordInGroup(db, record);
+export async function recordDeliveryTogether(db: Database, record: DeliveryRecord): Promise<number> {
+  const settled = await recordInGroup(db, record);
+  if (settled.status === "rejected") throw settled.reason;
+  return settled.value;
+}
+
+/** One statement for all; if the database refuses it (say, a connection deleted meanwhile), one each. */
+async function commitRecords(db: Database, records: readonly DeliveryRecord[]): Promise<PromiseSettledResult<number>[]> {
+  if (records.length > 1) {
+    try {
+      const ids = await recordDeliveries(db, records);
+      return ids.map((value) => ({ status: "fulfilled", value }));
+    } catch {
+      log.warn({ deliveries: records.length }, "recording a group of webhook deliveries failed; recording them one at a time");
+    }
+  }
+  return oneByOne(records, (record) => recordDelivery(db, record));
 }
 
 /**
@@ -71,10 +86,15 @@ async function commitImports(db: Database, imports: readonly GroupedImport[]): P
       log.warn({ deliveries: imports.length }, "a group of webhook deliveries failed together; applying them one at a time");
     }
   }
-  const settled: Settled[] = [];
-  for (const item of imports) {
+  return oneByOne(imports, (item) => commitImport(db, item));
+}
+
+/** In order, each on its own: one that throws leaves the others' results alone. */
+async function oneByOne<Item, Output>(items: readonly Item[], work: (item: Item) => Promise<Output>): Promise<PromiseSettledResult<Output>[]> {
+  const settled: PromiseSettledResult<Output>[] = [];
+  for (const item of items) {
     try {
-      settled.push({ status: "fulfilled", value: await commitImport(db, item) });
+      settled.push({ status: "fulfilled", value: await work(item) });
     } catch (reason) {
       settled.push({ status: "rejected", reason });
     }
