@@ -1,8 +1,8 @@
 import "server-only";
 import { errorSummary } from "~/server/error-code";
-import { Prisma, type ExternalConnection, type SyncRun } from "~/generated/prisma/client";
+import type { ExternalConnection, SyncRun } from "~/generated/prisma/client";
 import type { AppType, QueueStatus } from "~/lib/queue-enums";
-import type { Database } from "~/server/db";
+import { connectionInTransaction, type Database } from "~/server/db";
 import { createLogger } from "~/server/logger";
 import { pickMediaFacts } from "~/server/media/media-facts";
 import { upsertQueueItems, type QueueItemInput } from "~/server/queue/queue-writer";
@@ -306,22 +306,54 @@ export const UNLISTED_REASON = "No longer listed by its app (a complete sync did
 const UNLISTED_STATUSES = ["queued", "skipped"] satisfies QueueStatus[];
 
 /**
- * One statement for the whole connection (its (connectionId, externalId) index narrows it), so a
- * library of a million files costs no more round trips than a small one: the listed row ids travel
- * as one JSON parameter, which SQLite turns into a temporary index for the NOT IN. (Marking each
- * listed row "seen" instead wrote every row of an unchanged library: ~4 s per 100,000 files.)
+ * The connection's rows this run did not list, marked removed. Nothing is written for a listed row
+ * (marking each one "seen" wrote every row of an unchanged library: ~4 s per 100,000 files), and a
+ * million listed ids never travel as one parameter (a 7 MB JSON string plus SQLite's copy, ≈ 40 MB
+ * at the very end of a run): the connection's candidate rows are read on the connection itself and
+ * looked up in the sorted ids, and only the unlisted ones — usually none — are written.
  * A row written since the run started (a webhook's import arriving after the app's list was read)
  * is not judged by a listing older than itself. A quick sync's skipped series count as listed, and it
  * leaves rows without a series alone (it can't tell whose they are); a full sync judges them.
  */
 async function markUnlistedRemoved(tx: Pick<Database, "$executeRaw">, run: ActiveRun): Promise<number> {
-  const statuses = Prisma.join(UNLISTED_STATUSES.map((status) => Prisma.sql`${status}`));
-  return tx.$executeRaw`
-    UPDATE "QueueItem" SET "status" = 'removed', "statusReason" = ${UNLISTED_REASON}, "updatedAt" = ${sqlDate(new Date())}
-    WHERE "connectionId" = ${run.connectionId} AND "status" IN (${statuses}) AND "updatedAt" < ${sqlDate(run.startedAt)}
-      AND "id" NOT IN (SELECT value FROM json_each(${JSON.stringify(run.listedRowIds)}))
-      AND (${run.full ? 1 : 0} = 1 OR ("externalParentId" IS NOT NULL
-        AND "externalParentId" NOT IN (SELECT value FROM json_each(${JSON.stringify(run.skippedParents)}))))`;
+  // Inside the caller's transaction, so the rows read here are the rows the UPDATE finds.
+  const candidates = connectionInTransaction()
+    .prepare<[number, string, number, string], number>(
+      `SELECT "id" FROM "QueueItem"
+       WHERE "connectionId" = ? AND "status" IN (${UNLISTED_STATUSES.map((status) => `'${status}'`).join(", ")}) AND "updatedAt" < ?
+         AND (? = 1 OR ("externalParentId" IS NOT NULL AND "externalParentId" NOT IN (SELECT value FROM json_each(?))))`,
+    )
+    .pluck()
+    .safeIntegers(false);
+  const listed = Float64Array.from(run.listedRowIds).sort();
+  const unlisted: number[] = [];
+  for (const id of candidates.iterate(run.connectionId, sqlDate(run.startedAt), run.full ? 1 : 0, JSON.stringify(run.skippedParents))) {
+    if (!containsSorted(listed, id)) unlisted.push(id);
+  }
+  let removed = 0;
+  for (let start = 0; start < unlisted.length; start += REMOVED_IDS_PER_STATEMENT) {
+    const ids = JSON.stringify(unlisted.slice(start, start + REMOVED_IDS_PER_STATEMENT));
+    removed += await tx.$executeRaw`
+      UPDATE "QueueItem" SET "status" = 'removed', "statusReason" = ${UNLISTED_REASON}, "updatedAt" = ${sqlDate(new Date())}
+      WHERE "id" IN (SELECT value FROM json_each(${ids}))`;
+  }
+  return removed;
+}
+
+/** A whole library may be gone (its folder unmounted in the app): its removal goes in slices too. */
+const REMOVED_IDS_PER_STATEMENT = 50_000;
+
+function containsSorted(sorted: Float64Array, value: number): boolean {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const found = sorted[middle]!;
+    if (found === value) return true;
+    if (found < value) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
 }
 
 async function finishInternalFailure(db: Database, run: ActiveRun): Promise<void> {
