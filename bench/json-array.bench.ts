@@ -20,7 +20,7 @@ import { JSONParser } from "@streamparser/json";
 import { JsonArraySplitter } from "~/server/connections/json-array-stream";
 import { fakeMovie } from "../tests/fakes/arr-library";
 import { type BenchResults, reportBenchResult } from "./bench-results";
-import { printTable, runWithServerConditions } from "./support";
+import { printTable, runBench } from "./support";
 
 const CHUNK_BYTES = 64 * 1024;
 /** Fewer with --quick, which must stay under a minute for every bench together. */
@@ -222,9 +222,4 @@ async function main(): Promise<void> {
   reportBenchResult("json-array", { ...answer, runs: RUNS, parsers });
 }
 
-if (runWithServerConditions()) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runBench(main);

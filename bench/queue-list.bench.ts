@@ -11,7 +11,7 @@
  */
 import fs from "node:fs";
 import { reportBenchResult } from "./bench-results";
-import { migratedDatabase } from "./support";
+import { migratedDatabase, runBench } from "./support";
 
 const QUICK = process.argv.includes("--quick");
 const ROWS = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? (QUICK ? 10_000 : 100_000));
@@ -110,4 +110,4 @@ async function main() {
   }
 }
 
-void main();
+runBench(main);

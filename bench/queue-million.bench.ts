@@ -15,7 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { type QueryKind, reportBenchResult } from "./bench-results";
-import { migratedDatabase, printTable, runWithServerConditions } from "./support";
+import { migratedDatabase, printTable, runBench } from "./support";
 
 const QUICK = process.argv.includes("--quick");
 const ROWS = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? (QUICK ? 10_000 : 1_000_000));
@@ -114,7 +114,6 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main() {
-  if (!runWithServerConditions()) return;
   const { dir, file } = migratedDatabase();
   const seedStart = performance.now();
   seed(file, ROWS);
@@ -206,4 +205,4 @@ async function main() {
   }
 }
 
-void main();
+runBench(main);

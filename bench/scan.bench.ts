@@ -15,7 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { createTestDataDir } from "../tests/support/test-database";
 import { reportBenchResult } from "./bench-results";
-import { measure, mib, printTable, runWithServerConditions } from "./support";
+import { measure, mib, printTable, runBench } from "./support";
 
 const FILES_PER_FOLDER = 100;
 
@@ -90,9 +90,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (runWithServerConditions()) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runBench(main);

@@ -19,7 +19,7 @@
 import fs from "node:fs";
 import { createTestDataDir } from "../tests/support/test-database";
 import { reportBenchResult } from "./bench-results";
-import { mib, printTable, runWithServerConditions, startHelperProcess } from "./support";
+import { mib, printTable, runBench, startHelperProcess } from "./support";
 import { FLOOR_TABLE_HEADER, floorRow, measureFloor } from "./sync-floor";
 import { SYNC_TABLE_HEADER, syncTableRows, timeFirstAndRepeatSync } from "./sync-runs";
 
@@ -66,9 +66,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (runWithServerConditions()) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runBench(main);

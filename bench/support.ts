@@ -10,11 +10,20 @@ import readline from "node:readline";
  * the `react-server` export condition (the `server-only` guard package resolves to a no-op under
  * it); a bench started without it re-runs itself with it.
  */
-export function runWithServerConditions(): boolean {
+function runWithServerConditions(): boolean {
   if (process.execArgv.some((arg) => arg.includes("react-server"))) return true;
   const result = spawnSync(process.execPath, [...process.execArgv, "--conditions=react-server", ...process.argv.slice(1)], { stdio: "inherit" });
   process.exitCode = result.status ?? 1;
   return false;
+}
+
+/** A bench file's entry point: run under the server conditions (see above); a failure sets the exit code. */
+export function runBench(main: () => Promise<void>): void {
+  if (!runWithServerConditions()) return;
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 }
 
 /** Peak resident memory while `work` runs, sampled every 50 ms. */

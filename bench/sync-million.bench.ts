@@ -22,7 +22,7 @@ import fs from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createTestDataDir } from "../tests/support/test-database";
 import { reportBenchResult } from "./bench-results";
-import { measure, mib, printTable, runWithServerConditions, startHelperProcess } from "./support";
+import { measure, mib, printTable, runBench, startHelperProcess } from "./support";
 
 const POLL_MS = 500;
 
@@ -184,9 +184,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (runWithServerConditions()) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runBench(main);

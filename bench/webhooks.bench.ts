@@ -30,7 +30,7 @@ import { z } from "zod";
 import type { Database } from "~/server/db";
 import { createTestDataDir } from "../tests/support/test-database";
 import { type BenchResults, reportBenchResult } from "./bench-results";
-import { measure, mib, printTable, runWithServerConditions, startHelperProcess } from "./support";
+import { measure, mib, printTable, runBench, startHelperProcess } from "./support";
 import type { ClientOptions, ClientResult } from "./webhook-client-process";
 
 const clientResultSchema = z.object({
@@ -246,9 +246,4 @@ async function checkQueued(
   return "yes";
 }
 
-if (runWithServerConditions()) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runBench(main);
