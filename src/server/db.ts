@@ -5,9 +5,6 @@ import { PrismaClient } from "~/generated/prisma/client";
 import { resolveDatabaseUrl } from "~/server/database-url";
 import { serialisedAdapter } from "~/server/serialised-connection";
 
-/** The adapter's own connection, once Prisma has opened it (lazily, at the first query). */
-let appConnection: BetterSqlite3.Database | undefined;
-
 function createPrismaClient() {
   const url = resolveDatabaseUrl();
   if (url.startsWith("file:")) prepareDatabaseFile(url.slice("file:".length));
@@ -22,7 +19,7 @@ function createPrismaClient() {
  */
 function configureConnection(sqlite: BetterSqlite3.Database): void {
   sqlite.pragma("temp_store = MEMORY");
-  appConnection = sqlite;
+  shared.connection = sqlite;
 }
 
 /**
@@ -34,8 +31,9 @@ function configureConnection(sqlite: BetterSqlite3.Database): void {
  * as SQLite stores them (integers as bigint, booleans as 0/1, dates as text).
  */
 export function connectionInTransaction(): BetterSqlite3.Database {
-  if (!appConnection?.inTransaction) throw new Error("connectionInTransaction() is only for use inside a db.$transaction callback");
-  return appConnection;
+  const { connection } = shared;
+  if (!connection?.inTransaction) throw new Error("connectionInTransaction() is only for use inside a db.$transaction callback");
+  return connection;
 }
 
 /**
@@ -55,6 +53,15 @@ function prepareDatabaseFile(filePath: string): void {
 
 export type Database = ReturnType<typeof createPrismaClient>;
 
-// Cached on globalThis so dev reloads reuse one connection.
-const globalForPrisma = globalThis as unknown as { prisma?: Database };
-export const db: Database = (globalForPrisma.prisma ??= createPrismaClient());
+/**
+ * On globalThis, not in module variables: dev reloads reuse the one connection, and a production
+ * build may load this module more than once (one copy per server bundle, e.g. instrumentation's
+ * and the routes'), each of which must reach the client AND the connection the first one opened.
+ */
+interface SharedDatabase {
+  prisma?: Database;
+  /** The adapter's own connection, once Prisma has opened it (lazily, at the first query). */
+  connection?: BetterSqlite3.Database;
+}
+const shared = ((globalThis as { optimizarrDatabase?: SharedDatabase }).optimizarrDatabase ??= {});
+export const db: Database = (shared.prisma ??= createPrismaClient());

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { connectionInTransaction, db } from "~/server/db";
 
 /**
@@ -28,5 +28,18 @@ describe("the app's SQLite connection", () => {
     await expect(rolledBack).rejects.toThrow("roll back");
     expect(seenInside).toBe(1);
     expect(await db.queueItem.count({ where: { filePath: path } })).toBe(0);
+  });
+
+  it("is the same from a second copy of the module, as a production build loads one per server bundle", async () => {
+    await db.$queryRaw`SELECT 1`; // the first copy has opened the connection
+    vi.resetModules();
+    const second = await import("~/server/db");
+
+    expect(second.db).toBe(db);
+    // The e2e scan failed with "only for use inside a db.$transaction callback" when the second
+    // copy kept the connection in a module variable that only the first copy ever set.
+    const fromSecond = await second.db.$transaction(async () => second.connectionInTransaction());
+    const fromFirst = await db.$transaction(async () => connectionInTransaction());
+    expect(fromSecond).toBe(fromFirst);
   });
 });
