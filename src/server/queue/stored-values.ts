@@ -23,6 +23,8 @@ export function storedBigInt(value: unknown): bigint {
 
 /** An INTEGER column holding ids, pixels, bits per second: well inside a double's exact range. */
 export function storedInteger(value: unknown): number {
+  // The writer's statements return plain numbers: no BigInt round trip per value on that hot path.
+  if (typeof value === "number" && Number.isInteger(value)) return value;
   return Number(storedBigInt(value));
 }
 
