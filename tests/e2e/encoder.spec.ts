@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { makeClip } from "../support/test-clips";
 import { E2E_DATA_DIR } from "./support/constants";
 
@@ -68,13 +68,7 @@ test("a real encode from the queue page: progress, then the smaller file with it
   const row = rows.first();
   await expect(row).toContainText("Queued");
 
-  // Other specs left queued files behind: first in line is ours.
-  await row.getByRole("checkbox").check();
-  await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Set priority" }).click();
-  const priority = page.getByRole("dialog", { name: /Re-prioritise/ });
-  await priority.getByLabel("Priority").fill("100");
-  await priority.getByRole("button", { name: "Set priority" }).click();
-  await expect(priority).toBeHidden();
+  await putFirstInLine(page, row);
   await expect(row).toContainText("100");
 
   const panel = page.getByRole("region", { name: "Encoder" });
@@ -118,12 +112,7 @@ test("cancelling a running encode asks first, leaves the original and skips the 
   await page.goto(`/queue?q=${encodeURIComponent("Cancel Me")}`);
   const row = page.getByRole("table", { name: "Queue items" }).locator("tbody tr").first();
   await expect(row).toContainText("Queued");
-  await row.getByRole("checkbox").check();
-  await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Set priority" }).click();
-  const priority = page.getByRole("dialog", { name: /Re-prioritise/ });
-  await priority.getByLabel("Priority").fill("100");
-  await priority.getByRole("button", { name: "Set priority" }).click();
-  await expect(priority).toBeHidden();
+  await putFirstInLine(page, row);
 
   const panel = page.getByRole("region", { name: "Encoder" });
   await panel.getByRole("button", { name: "Resume encoding" }).click();
@@ -166,4 +155,14 @@ async function addAndScanRoot(page: Page) {
   await card.getByRole("button", { name: "Scan", exact: true }).click();
   await expect(card.getByRole("button", { name: "Scan", exact: true })).toBeEnabled({ timeout: 60_000 });
   await expect(card).toContainText("1");
+}
+
+/** Other specs left queued files behind: priority 100 (through the bulk action) makes this row the next one encoded. */
+async function putFirstInLine(page: Page, row: Locator): Promise<void> {
+  await row.getByRole("checkbox").check();
+  await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Set priority" }).click();
+  const priority = page.getByRole("dialog", { name: /Re-prioritise/ });
+  await priority.getByLabel("Priority").fill("100");
+  await priority.getByRole("button", { name: "Set priority" }).click();
+  await expect(priority).toBeHidden();
 }
