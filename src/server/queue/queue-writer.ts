@@ -415,10 +415,13 @@ function writerStatements(sqlite: BetterSqlite3.Database): WriterStatements {
   return statements;
 }
 
+/** Each column's place in a row the writer's SELECTs return: looked up per row of every sync, so not searched for. */
+const EXISTING_COLUMN_INDEX = new Map(EXISTING_COLUMNS.map((column, index) => [column, index]));
+
 /** A stored row as the writer's SELECTs return it (values in EXISTING_COLUMNS' order, as SQLite stores them). */
 function existingRowOf(stored: unknown): ExistingRow {
   const values = storedRow(stored, EXISTING_COLUMNS.length);
-  const value = (column: (typeof EXISTING_COLUMNS)[number]) => values[EXISTING_COLUMNS.indexOf(column)];
+  const value = (column: (typeof EXISTING_COLUMNS)[number]) => values[EXISTING_COLUMN_INDEX.get(column)!];
   return {
     id: storedInteger(value("id")),
     filePath: storedText(value("filePath")),
