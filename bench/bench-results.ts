@@ -15,7 +15,7 @@ const timing = z.object({ ms: z.number(), cpuMs: z.number() });
 
 const syncRunFigures = z.object({
   run: z.enum(["first", "again", "again, full"]),
-  /** False: a quick sync (Sonarr's unchanged series skipped). */
+  /** False: a quick sync (Sonarr's unchanged series, Stash's unchanged scenes skipped). */
   full: z.boolean(),
   files: z.number(),
   ms: z.number(),

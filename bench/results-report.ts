@@ -170,7 +170,7 @@ function syncDetails(results: BenchResults): string {
   const libraries = syncLibraries(results);
   if (libraries.length === 0) return "Not measured.";
   const runs = markdownTable([
-    ["library", "run", "files", "wall", "CPU", "of first", "added", "updated", "unchanged", "removed", "rows changed", "series skipped", "peak RSS", "RSS growth"],
+    ["library", "run", "files", "wall", "CPU", "of first", "added", "updated", "unchanged", "removed", "rows changed", "series / scenes skipped", "peak RSS", "RSS growth"],
     ...libraries.flatMap((library) =>
       library.runs.map((run) => [
         library.label,
@@ -202,7 +202,7 @@ function syncDetails(results: BenchResults): string {
     ]),
   ]);
   return [
-    "Each library synced three times in one process against a fake app in its own process: first into an empty queue, again unchanged (quick for Sonarr), and again as a full sync where the app has quick syncs. \"rows changed\" is SQLite's total_changes() over the run: queue rows, the statistics and path-search triggers' rows, series snapshots and the run's own SyncRun record.",
+    "Each library synced three times in one process against a fake app in its own process: first into an empty queue, again unchanged (quick for Sonarr and Stash), and again as a full sync where the app has quick syncs. \"rows changed\" is SQLite's total_changes() over the run: queue rows, the statistics and path-search triggers' rows, series and scene snapshots and the run's own SyncRun record.",
     runs,
     "The floor (bench/sync-floor.ts), after the syncs, against the same fake process: a bare keep-alive client makes the sync's requests at its concurrency and JSON.parses each body, then one prepared INSERT in one transaction into a bare table.",
     floors,

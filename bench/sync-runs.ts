@@ -7,7 +7,7 @@ const totalChangesRow = z.array(z.object({ changes: z.union([z.number(), z.bigin
 
 /**
  * Syncs a connection three times — first into an empty queue, then again with nothing changed as
- * the app's default sync would (quick for Sonarr: unchanged series skipped), then again as a full
+ * the app's default sync would (quick for Sonarr and Stash: unchanged series or scenes skipped), then again as a full
  * sync (every series re-read: what every re-sync cost before quick syncs) — and returns each run's
  * figures. CPU is the syncing process's user + system time (all its threads, SQLite included): on
  * a shared machine wall time mostly measures waiting for a core. Imported by a bench after it has
@@ -20,7 +20,7 @@ export async function timeFirstAndRepeatSync(connectionId: number): Promise<Sync
   const totalChanges = async () => totalChangesRow.parse(await db.$queryRaw`SELECT total_changes() AS "changes"`)[0]!.changes;
   const runs: SyncRunFigures[] = [];
   for (const [runLabel, full] of [["first", undefined], ["again", undefined], ["again, full", true]] as const) {
-    // Apps without quick syncs (Radarr, Stash) already re-read everything "again".
+    // Apps without quick syncs (Radarr) already re-read everything "again".
     if (full && runs.at(-1)?.full) continue;
     const changesBefore = await totalChanges();
     const rssBeforeBytes = process.memoryUsage.rss();
@@ -55,7 +55,7 @@ export async function timeFirstAndRepeatSync(connectionId: number): Promise<Sync
 }
 
 /** Table columns of the sync benchmarks; "of first" is the run's wall time over the first sync's (issue #16: an unchanged re-sync at most 0.25). */
-export const SYNC_TABLE_HEADER = ["library", "run", "files", "wall", "CPU", "of first", "files/s", "added", "unchanged", "rows changed", "series skipped", "peak RSS", "RSS growth"];
+export const SYNC_TABLE_HEADER = ["library", "run", "files", "wall", "CPU", "of first", "files/s", "added", "unchanged", "rows changed", "series / scenes skipped", "peak RSS", "RSS growth"];
 
 export function syncTableRows(label: string, runs: readonly SyncRunFigures[]): string[][] {
   const firstMs = runs[0]?.ms ?? Number.NaN;

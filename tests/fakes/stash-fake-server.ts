@@ -12,7 +12,7 @@ import { createStashJobResolvers, type FakeStashFiles, type FakeStashJobBehaviou
  * A small Stash on 127.0.0.1 for tests and the benchmark: POST /graphql executed by graphql-js
  * against an excerpt of Stash's real schema (./stash-schema.graphql), so a misspelt field or a
  * wrong argument type fails here as it would in Stash (gqlgen answers 422 to a query that doesn't
- * validate). Implements version, findScenes (id filter GREATER_THAN, tags INCLUDES, path EQUALS,
+ * validate). Implements version, findScenes (id filter GREATER_THAN or BETWEEN, tags INCLUDES, path EQUALS,
  * id sort, pages), findTags (name/aliases EQUALS, case-insensitive like Stash's LIKE) and the
  * hand-back's jobs and scene/file calls (./stash-jobs.ts).
  *
@@ -96,7 +96,7 @@ const findFilterSchema = z
 const findScenesArgsSchema = z.object({
   scene_filter: z
     .object({
-      id: z.object({ value: z.number(), modifier: criterionModifier }).nullish(),
+      id: z.object({ value: z.number(), value2: z.number().nullish(), modifier: criterionModifier }).nullish(),
       path: z.object({ value: z.string(), modifier: criterionModifier }).nullish(),
       tags: z.object({ value: z.array(z.string()).nullish(), modifier: criterionModifier }).nullish(),
     })
@@ -171,10 +171,14 @@ export async function startFakeStash(options: FakeStashOptions = {}): Promise<Fa
     const sceneFilter = args.scene_filter ?? {};
     const extraKeys = Object.keys(sceneFilter).filter((key) => key !== "id" && key !== "tags" && key !== "path");
     if (extraKeys.length > 0) refuse(`scene_filter.${extraKeys.join(", ")}: not supported by the fake`);
-    if (sceneFilter.id && sceneFilter.id.modifier !== "GREATER_THAN") refuse(`id modifier ${sceneFilter.id.modifier}`);
+    const idFilter = sceneFilter.id;
+    if (idFilter && idFilter.modifier !== "GREATER_THAN" && idFilter.modifier !== "BETWEEN") refuse(`id modifier ${idFilter.modifier}`);
+    if (idFilter?.modifier === "BETWEEN" && (idFilter.value2 === null || idFilter.value2 === undefined)) refuse("id BETWEEN without value2");
     if (sceneFilter.tags && sceneFilter.tags.modifier !== "INCLUDES") refuse(`tags modifier ${sceneFilter.tags.modifier}`);
     if (sceneFilter.path && sceneFilter.path.modifier !== "EQUALS") refuse(`path modifier ${sceneFilter.path.modifier}`);
-    const afterId = sceneFilter.id?.value ?? 0;
+    // Stash's BETWEEN is SQL's, both ends included (pkg/sqlite/sql.go getNumericWhereClause).
+    const afterId = idFilter ? (idFilter.modifier === "BETWEEN" ? idFilter.value - 1 : idFilter.value) : 0;
+    const lastId = idFilter?.modifier === "BETWEEN" ? idFilter.value2! : Infinity;
     if (behaviour.failScenesAfterId === afterId) throw new FailPage();
 
     const scenes = library.scenes ?? [];
@@ -188,6 +192,7 @@ export async function startFakeStash(options: FakeStashOptions = {}): Promise<Fa
     let seen = 0;
     for (let index = start; index < scenes.length && page.length < perPage; index += 1) {
       const scene = scenes.at(index);
+      if (scene && scene.id > lastId) break;
       if (!scene || !matches(scene)) continue;
       if (seen++ >= skip) page.push(scene);
     }
@@ -195,9 +200,9 @@ export async function startFakeStash(options: FakeStashOptions = {}): Promise<Fa
     return {
       // Functions: computed only when the query asks for them, as Stash does.
       count: () => {
-        if (!tagIds && pathValue === undefined) return scenes.length - start;
+        if (!tagIds && pathValue === undefined && lastId === Infinity) return scenes.length - start;
         let count = 0;
-        for (let index = start; index < scenes.length; index += 1) if (matches(scenes.at(index)!)) count += 1;
+        for (let index = start; index < scenes.length && scenes.at(index)!.id <= lastId; index += 1) if (matches(scenes.at(index)!)) count += 1;
         return count;
       },
       duration: () => page.reduce((sum, scene) => sum + scene.files.reduce((total, file) => total + file.duration, 0), 0),

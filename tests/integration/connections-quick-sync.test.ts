@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { APP_PRESENTATION } from "~/components/connections/app-presentation";
 import { syncKindText } from "~/components/connections/sync-run-text";
 import { setHttpClientDefaults } from "~/server/connections/http-client";
 import { startConnectionScheduler, stopConnectionScheduler } from "~/server/connections/scheduler";
-import { isFullSyncDue } from "~/server/connections/series-snapshots";
+import { isFullSyncDue } from "~/server/connections/parent-snapshots";
 import { UNLISTED_REASON, waitForSyncRun } from "~/server/connections/sync";
 import { db } from "~/server/db";
 import { hashWebhookSecret, generateWebhookSecret } from "~/server/webhooks/webhook-secret";
@@ -137,8 +138,8 @@ describe("quick sync", () => {
     expect(fullReads).toEqual([1, 2, 3]);
     expect(quick).toMatchObject({ status: "succeeded", full: false, parentsTotal: 3, parentsSkipped: 3, processed: 0 });
     expect(quickReads).toEqual([]);
-    expect(syncKindText(quick)).toBe("Quick sync: 3 of 3 series unchanged");
-    expect(syncKindText(full)).toBe("Full sync: every series re-read (3 series)");
+    expect(syncKindText(quick, APP_PRESENTATION.sonarr.parent)).toBe("Quick sync: 3 of 3 series unchanged");
+    expect(syncKindText(full, APP_PRESENTATION.sonarr.parent)).toBe("Full sync: every series re-read (3 series)");
     // History says what kind of run it was.
     const history = await api.connections.syncRuns({ id: connectionId });
     expect(history.map((run) => run.full)).toEqual([false, true, true]);

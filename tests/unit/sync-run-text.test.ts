@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { removalSkippedNote, syncDetails, syncSummary } from "~/components/connections/sync-run-text";
+import { removalSkippedNote, syncDetails, syncKindText, syncSummary } from "~/components/connections/sync-run-text";
+
+const SERIES = { one: "series", many: "series" };
+const SCENES = { one: "scene", many: "scenes" };
 
 const run = (counts: Partial<Parameters<typeof syncSummary>[0]> = {}) => ({
   status: "succeeded" as const,
@@ -23,8 +26,8 @@ describe("the sync-finished toast", () => {
   });
 
   it("says that a run with unreadable items marked nothing removed", () => {
-    expect(syncDetails(run({ unchanged: 10, invalid: 2 }))).toBe("10 unchanged · 2 items could not be read: nothing was marked removed this run");
-    expect(syncDetails(run())).toBeUndefined();
+    expect(syncDetails(run({ unchanged: 10, invalid: 2 }), SERIES)).toBe("10 unchanged · 2 items could not be read: nothing was marked removed this run");
+    expect(syncDetails(run(), SERIES)).toBeUndefined();
   });
 });
 
@@ -37,5 +40,18 @@ describe("removalSkippedNote (the sync history and the card)", () => {
     expect(removalSkippedNote(run())).toBeNull();
     expect(removalSkippedNote(run({ status: "failed", invalid: 3 }))).toBeNull();
     expect(removalSkippedNote(run({ status: "interrupted", invalid: 3 }))).toBeNull();
+  });
+});
+
+describe("syncKindText (the toast, the card and the history)", () => {
+  it("counts what the app's quick syncs skip, in its own words", () => {
+    expect(syncKindText(run({ full: false, parentsTotal: 2_575, parentsSkipped: 2_540 }), SERIES)).toBe("Quick sync: 2,540 of 2,575 series unchanged");
+    expect(syncKindText(run({ full: false, parentsTotal: 1, parentsSkipped: 0 }), SCENES)).toBe("Quick sync: 0 of 1 scene unchanged");
+    expect(syncKindText(run({ full: true, parentsTotal: 100_000, parentsSkipped: 0 }), SCENES)).toBe("Full sync: every scene re-read (100,000 scenes)");
+  });
+
+  it("says nothing of a full run with nothing to count (Radarr, an empty library)", () => {
+    expect(syncKindText(run({ full: true, parentsTotal: 0 }), SERIES)).toBeNull();
+    expect(syncKindText(run(), SERIES)).toBeNull();
   });
 });

@@ -5,6 +5,11 @@ export interface AppPresentation {
   label: string;
   /** Plural noun for what a sync imports. */
   itemNoun: string;
+  /**
+   * What a quick sync skips when unchanged (a series, a scene), and what tells it a change (Sonarr's
+   * statistics, Stash's file records): for the sync buttons, the form and the history.
+   */
+  parent: { one: string; many: string; changeSignal: string };
   urlPlaceholder: string;
   /** Where to find the API key, shown under the field. */
   apiKeyHint: string;
@@ -16,6 +21,7 @@ export const APP_PRESENTATION = {
   sonarr: {
     label: "Sonarr",
     itemNoun: "episode files",
+    parent: { one: "series", many: "series", changeSignal: "statistics" },
     urlPlaceholder: "http://localhost:8989",
     apiKeyHint: "Sonarr → Settings → General → Security → API Key",
     accentClassName: "bg-sky-500/15 text-sky-400 ring-sky-400/30",
@@ -23,6 +29,7 @@ export const APP_PRESENTATION = {
   radarr: {
     label: "Radarr",
     itemNoun: "movies",
+    parent: { one: "movie", many: "movies", changeSignal: "files" },
     urlPlaceholder: "http://localhost:7878",
     apiKeyHint: "Radarr → Settings → General → Security → API Key",
     accentClassName: "bg-amber-400/15 text-amber-300 ring-amber-300/30",
@@ -30,6 +37,7 @@ export const APP_PRESENTATION = {
   stash: {
     label: "Stash",
     itemNoun: "scenes",
+    parent: { one: "scene", many: "scenes", changeSignal: "files" },
     urlPlaceholder: "http://localhost:9999",
     apiKeyHint: "Stash → Settings → Security → API Key",
     accentClassName: "bg-violet-500/15 text-violet-300 ring-violet-300/30",

@@ -167,7 +167,7 @@ export function ConnectionCard({ connection, apps, publicUrl }: { connection: Co
             variant="primary"
             onClick={() => void sync.startSync()}
             disabled={!usable || !connection.enabled || sync.running || sync.starting}
-            title={connection.quickSync ? "Quick sync: series whose statistics haven't changed since the last complete sync are not re-read" : undefined}
+            title={connection.quickSync ? `Quick sync: ${app.parent.many} whose ${app.parent.changeSignal} haven't changed since the last complete sync are not re-read` : undefined}
           >
             {sync.running || sync.starting ? <Spinner /> : <RefreshCwIcon />}
             {sync.running ? "Syncing…" : "Sync"}
@@ -177,7 +177,7 @@ export function ConnectionCard({ connection, apps, publicUrl }: { connection: Co
               size="sm"
               onClick={() => void sync.startSync(true)}
               disabled={!usable || !connection.enabled || sync.running || sync.starting}
-              title={`Re-read every series, not only those whose statistics changed in ${app.label} (a full sync also runs every ${connection.fullSyncEveryHours === 1 ? "hour" : `${connection.fullSyncEveryHours} hours`})`}
+              title={`Re-read every ${app.parent.one}, not only those whose ${app.parent.changeSignal} changed in ${app.label} (a full sync also runs every ${connection.fullSyncEveryHours === 1 ? "hour" : `${connection.fullSyncEveryHours} hours`})`}
             >
               <RefreshCwIcon /> Full sync
             </Button>
@@ -216,7 +216,7 @@ export function ConnectionCard({ connection, apps, publicUrl }: { connection: Co
             ) : null
           }
         >
-          <SyncHistory connectionId={connection.id} />
+          <SyncHistory connectionId={connection.id} parent={app.parent} />
         </CollapsibleSection>
         {connection.capabilities.webhooks ? <WebhookSection connection={connection} publicUrl={publicUrl} /> : null}
       </div>

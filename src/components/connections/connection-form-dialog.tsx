@@ -404,7 +404,7 @@ function ConnectionForm({
             label="Full sync every (hours)"
             htmlFor="connection-full-sync-hours"
             error={errors.fullSyncEveryHours?.message}
-            hint="Syncs in between skip series whose statistics haven't changed; a full one re-reads every file."
+            hint={`Syncs in between skip ${app.parent.many} whose ${app.parent.changeSignal} haven't changed; a full one re-reads every file.`}
           >
             <Input id="connection-full-sync-hours" type="number" min={1} max={168} step={1} {...register("fullSyncEveryHours", { valueAsNumber: true })} />
           </Field>

@@ -6,10 +6,10 @@ import { formatDateTime, formatNumber } from "~/lib/format";
 import { errorMessageOf } from "~/lib/trpc-error";
 import { api } from "~/trpc/react";
 import { SYNC_STATUS_PRESENTATION, SYNC_TRIGGER_LABELS } from "./connection-labels";
-import { removalSkippedNote, syncKindText } from "./sync-run-text";
+import { removalSkippedNote, syncKindText, type ParentNoun } from "./sync-run-text";
 
-/** The connection's recent sync runs, newest first. */
-export function SyncHistory({ connectionId }: { connectionId: number }) {
+/** The connection's recent sync runs, newest first; `parent`: what its quick syncs count (series, scenes). */
+export function SyncHistory({ connectionId, parent }: { connectionId: number; parent: ParentNoun }) {
   const runs = api.connections.syncRuns.useQuery({ id: connectionId, limit: 20 });
   if (runs.isPending) return <LoadingState label="Loading sync history…" />;
   if (runs.isError) return <ErrorState message={errorMessageOf(runs.error)} onRetry={() => void runs.refetch()} />;
@@ -34,7 +34,7 @@ export function SyncHistory({ connectionId }: { connectionId: number }) {
           {runs.data.map((run) => {
             const status = SYNC_STATUS_PRESENTATION[run.status] ?? { label: run.status, tone: "neutral" as const };
             const removalSkipped = removalSkippedNote(run);
-            const kind = syncKindText(run);
+            const kind = syncKindText(run, parent);
             return [
               <tr key={run.runId} className="border-t border-border/60 tabular-nums">
                 <td className="py-1.5 pr-3 whitespace-nowrap">{formatDateTime(run.startedAt)}</td>

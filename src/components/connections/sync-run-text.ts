@@ -24,20 +24,27 @@ export function removalSkippedNote(run: RunCounts): string | null {
   return `${plural(run.invalid, "item", "items")} could not be read: nothing was marked removed this run`;
 }
 
+/** What the app's quick syncs count: Sonarr's series, Stash's scenes (AppPresentation.parent). */
+export interface ParentNoun {
+  one: string;
+  many: string;
+}
+
 /**
- * "Quick sync: 2,540 of 2,575 series unchanged" (those weren't re-read), or "Full sync: every series
- * re-read"; nothing for apps whose syncs are always full (no series to count).
+ * "Quick sync: 2,540 of 2,575 series unchanged" (those weren't re-read), or "Full sync: every scene
+ * re-read"; nothing for apps whose syncs are always full (no series or scenes to count).
  */
-export function syncKindText(run: RunCounts): string | null {
-  if (run.full === false) return `Quick sync: ${formatNumber(run.parentsSkipped ?? 0)} of ${plural(run.parentsTotal ?? 0, "series", "series")} unchanged`;
-  if (run.full && (run.parentsTotal ?? 0) > 0) return `Full sync: every series re-read (${plural(run.parentsTotal ?? 0, "series", "series")})`;
+export function syncKindText(run: RunCounts, parent: ParentNoun): string | null {
+  const parents = plural(run.parentsTotal ?? 0, parent.one, parent.many);
+  if (run.full === false) return `Quick sync: ${formatNumber(run.parentsSkipped ?? 0)} of ${parents} unchanged`;
+  if (run.full && (run.parentsTotal ?? 0) > 0) return `Full sync: every ${parent.one} re-read (${parents})`;
   return null;
 }
 
 /** The toast's second line: the kind of sync, unchanged files and the skipped removal step, if any. */
-export function syncDetails(run: RunCounts): string | undefined {
+export function syncDetails(run: RunCounts, parent: ParentNoun): string | undefined {
   const parts: string[] = [];
-  const kind = syncKindText(run);
+  const kind = syncKindText(run, parent);
   if (kind) parts.push(kind);
   if (run.unchanged > 0) parts.push(`${formatNumber(run.unchanged)} unchanged`);
   const skipped = removalSkippedNote(run);

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import { errorMessageOf } from "~/lib/trpc-error";
 import { api, type RouterOutputs } from "~/trpc/react";
+import { appPresentation } from "./app-presentation";
 import { syncDetails, syncSummary } from "./sync-run-text";
 
 type Connection = RouterOutputs["connections"]["list"][number];
@@ -46,13 +47,13 @@ export function useConnectionSync(connection: Connection) {
     }
     if (!seenRunning.current.has(current.runId) || announced.current.has(current.runId)) return;
     announced.current.add(current.runId);
-    if (current.status === "succeeded") toast.success(`Sync finished: ${syncSummary(current)}`, { description: syncDetails(current) });
+    if (current.status === "succeeded") toast.success(`Sync finished: ${syncSummary(current)}`, { description: syncDetails(current, appPresentation(connection.appType).parent) });
     else toast.error(`Sync of "${connection.name}" ${current.status === "interrupted" ? "was interrupted" : "failed"}`, { description: current.error ?? undefined });
     void utils.connections.list.invalidate();
     void utils.connections.syncRuns.invalidate({ id: connection.id });
-  }, [current, connection.id, connection.name, utils]);
+  }, [current, connection.id, connection.name, connection.appType, utils]);
 
-  /** `full`: re-read every series (the "Full sync" button); otherwise quick where the app allows. */
+  /** `full`: re-read every series or scene (the "Full sync" button); otherwise quick where the app allows. */
   const startSync = async (full?: boolean) => {
     try {
       const started = await start.mutateAsync({ id: connection.id, full });

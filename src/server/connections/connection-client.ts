@@ -24,16 +24,16 @@ export type LibraryEvent =
   /** How many files to expect, when the app says so up front (Sonarr's statistics). */
   | { type: "total"; total: number }
   /**
-   * Files that validated, plus how many items in the same stretch did not. `parents`: series whose
+   * Files that validated, plus how many items in the same stretch did not. `parents`: series or scenes whose
    * listing is complete with this event (all their files yielded and valid), or skipped as unchanged.
    */
   | { type: "files"; files: LibraryFile[]; invalid: number; parents?: readonly ParentListing[] }
   /** A request failed after retries: the listing is incomplete and must not count as a success. */
   | { type: "failed"; error: ConnectionError };
 
-/** A series (Sonarr) as a listing saw it: its statistics' fingerprint, and whether it was skipped as unchanged. */
+/** A series (Sonarr) or scene (Stash) as a listing saw it: its fingerprint, and whether it was skipped as unchanged. */
 export interface ParentListing {
-  /** "series:7", as LibraryFile.externalParentId spells it. */
+  /** "series:7", "scene:42", as LibraryFile.externalParentId spells it. */
   parentId: string;
   fingerprint: string;
   skipped: boolean;

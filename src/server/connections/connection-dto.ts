@@ -7,7 +7,7 @@ import { healthOf, type ConnectionHealth } from "./connection-health";
 import { parseStoredTagFilter } from "./connection-schemas";
 import { parseStoredPathMappings, type PathMapping } from "./path-mapping";
 import { nextScheduledSyncAt } from "./scheduler";
-import { QUICK_SYNC_APPS } from "./series-snapshots";
+import { QUICK_SYNC_APPS } from "./parent-snapshots";
 import { activeSyncRunId, toSyncRunDto, type SyncRunDto } from "./sync";
 
 /**
@@ -44,9 +44,9 @@ export interface ConnectionDto {
   tagFilter: string[];
   pathMappings: PathMapping[];
   syncIntervalMinutes: number | null;
-  /** Hours between full syncs; the syncs between them skip unchanged series (Sonarr). */
+  /** Hours between full syncs; the syncs between them skip unchanged series (Sonarr) or scenes (Stash). */
   fullSyncEveryHours: number;
-  /** Whether this app's syncs can be quick (skip unchanged series), so "Full sync" means something. */
+  /** Whether this app's syncs can be quick (skip unchanged series or scenes), so "Full sync" means something. */
   quickSync: boolean;
   nextSyncAt: Date | null;
   trustedCertSha256: string | null;

@@ -56,10 +56,10 @@ const certificateFingerprintSchema = z
 
 const syncIntervalMinutesSchema = intervalMinutesSchema("Sync");
 
-/** Apps whose syncs can be quick (skip what didn't change, see ./series-snapshots.ts); the others always read everything. */
-export const QUICK_SYNC_APPS: ReadonlySet<string> = new Set(["sonarr"] satisfies AppType[]);
+/** Apps whose syncs can be quick (skip what didn't change, see ./parent-snapshots.ts); the others always read everything. */
+export const QUICK_SYNC_APPS: ReadonlySet<string> = new Set(["sonarr", "stash"] satisfies AppType[]);
 
-/** Hours between full syncs of a Sonarr connection (the ones between are quick); a week at most, so nothing stale lingers long. */
+/** Hours between full syncs of a Sonarr or Stash connection (the ones between are quick); a week at most, so nothing stale lingers long. */
 export const fullSyncEveryHoursSchema = z
   .number({ error: "Full sync interval must be a number of hours" })
   .int("Full sync interval must be whole hours")
@@ -143,5 +143,5 @@ export const syncRunsInputSchema = z.object({
 
 export const syncRunInputSchema = z.object({ runId: z.number().int().positive() });
 
-/** `full`: re-read every series; left out, a quick sync once a complete run exists (Sonarr). */
+/** `full`: re-read every series or scene; left out, a quick sync once a complete run exists (Sonarr, Stash). */
 export const syncInputSchema = z.object({ id: connectionIdSchema, full: z.boolean().optional() });

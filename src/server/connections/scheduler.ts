@@ -1,7 +1,7 @@
 import "server-only";
 import { createLogger } from "~/server/logger";
 import { createIntervalScheduler } from "~/server/scheduling/interval-scheduler";
-import { isFullSyncDue } from "./series-snapshots";
+import { isFullSyncDue } from "./parent-snapshots";
 import { startSync, SyncStartError, waitForSyncRun } from "./sync";
 
 /**

@@ -12,7 +12,7 @@ import { createHttpClient, type HttpClient, type RequestOptions } from "./http-c
  * GET /api/v3/episodefile?seriesId=N per series (a plain, unpaginated array; the parameter is
  * required). Requests run a few at a time — Sonarr has no rate limit, only a server to not
  * overload — and at most a few series' answers wait in memory for the consumer. A quick listing
- * (`knownParents`) skips the series whose statistics still match (see ./series-snapshots.ts).
+ * (`knownParents`) skips the series whose statistics still match (see ./parent-snapshots.ts).
  * @see ../shared/specs/arr-api-facts.md ("Sonarr: series and episode files")
  */
 const APP = "Sonarr";

@@ -16,7 +16,7 @@ import { clearedConnectionFailure, recordConnectionFailure } from "./connection-
 import { parseStoredTagFilter } from "./connection-schemas";
 import type { ConnectionError } from "./errors";
 import { createPathMapper, parseStoredPathMappings, type PathMapper } from "./path-mapping";
-import { hasUsableSnapshots, loadParentSnapshots, QUICK_SYNC_APPS, replaceParentSnapshots } from "./series-snapshots";
+import { hasUsableSnapshots, loadParentSnapshots, QUICK_SYNC_APPS, replaceParentSnapshots } from "./parent-snapshots";
 
 /**
  * Library sync: stream the app's library, map paths, write the queue in batches, record the run.
@@ -28,9 +28,9 @@ import { hasUsableSnapshots, loadParentSnapshots, QUICK_SYNC_APPS, replaceParent
  * left out as malformed) may say a file is gone: this connection's queued/skipped items it did not
  * list are then marked `removed` (never deleted; the writer queues them again if they come back).
  *
- * A quick sync (Sonarr; the default once a complete run exists) doesn't re-read a series whose
- * statistics match the last complete sync: its items count as listed (./series-snapshots.ts). A full
- * sync re-reads everything: on demand, when no complete run exists, and on the schedule's say.
+ * A quick sync (Sonarr, Stash; the default once a complete run exists) doesn't re-read a series or
+ * scene that matches the last complete sync: its items count as listed (./parent-snapshots.ts). A
+ * full sync re-reads everything: on demand, when no complete run exists, and on the schedule's say.
  *
  * Progress lives in memory for fast polling and is written to the SyncRun row after every batch,
  * so a restart finds the run (and marks it interrupted) rather than losing it.
@@ -56,7 +56,7 @@ interface Progress {
   invalid: number;
   /** Items the app no longer lists, marked removed once the listing proved complete. */
   removed: number;
-  /** Series listed so far (Sonarr), and how many of them were skipped as unchanged. */
+  /** Series (Sonarr) or scenes (Stash) listed so far, and how many of them were skipped as unchanged. */
   parentsTotal: number;
   parentsSkipped: number;
 }
@@ -75,13 +75,13 @@ interface ActiveRun {
    * files): a crash or a failed run leaves no trace of them, and no other run ever sees them.
    */
   listedRowIds: number[];
-  /** False: a quick sync, given what the last complete sync saw of each series. */
+  /** False: a quick sync, given what the last complete sync saw of each series or scene. */
   full: boolean;
   knownParents: ReadonlyMap<string, string> | null;
   /** Parents this run listed completely or skipped, with their fingerprints: the snapshots after a complete run. */
   covered: Map<string, string>;
   /** Parents skipped as unchanged: their items count as listed. */
-  skippedParents: string[];
+  skippedParents: Set<string>;
 }
 
 export interface SyncRunDto extends Progress {
@@ -116,7 +116,7 @@ const emptyProgress = (): Progress => ({
 });
 
 export interface SyncOptions {
-  /** Re-read every series. Default: quick when the app allows it and a complete run left snapshots. */
+  /** Re-read every series or scene. Default: quick when the app allows it and a complete run left snapshots. */
   full?: boolean;
 }
 
@@ -169,7 +169,7 @@ async function launch(db: Database, connectionId: number, trigger: SyncTrigger, 
     full,
     knownParents,
     covered: new Map(),
-    skippedParents: [],
+    skippedParents: new Set(),
   };
   registry.byRunId.set(run.runId, run);
   log.info({ connectionId, runId: run.runId, trigger, full }, "sync started");
@@ -255,7 +255,7 @@ function noteParents(run: ActiveRun, parents: readonly ParentListing[]): void {
     run.covered.set(parent.parentId, parent.fingerprint);
     run.progress.parentsTotal += 1;
     if (parent.skipped) {
-      run.skippedParents.push(parent.parentId);
+      run.skippedParents.add(parent.parentId);
       run.progress.parentsSkipped += 1;
     }
   }
@@ -292,7 +292,7 @@ async function finish(db: Database, run: ActiveRun, failure: ConnectionError | n
       // A malformed entry may be a file still there: only a listing without any may prove absence.
       if (progress.invalid === 0) progress.removed = await markUnlistedRemoved(tx, run);
       // Only a complete run replaces them: after a failed one, whatever changed since is read again.
-      if (QUICK_SYNC_APPS.has(run.appType)) await replaceParentSnapshots(tx, run.connectionId, run.covered, { startedAt: run.startedAt, finishedAt });
+      if (QUICK_SYNC_APPS.has(run.appType)) await replaceParentSnapshots(tx, run.connectionId, run.covered, { startedAt: run.startedAt, finishedAt, previous: run.knownParents });
       await tx.syncRun.update({ where: { id: run.runId }, data: { ...progressColumns(progress), status: "succeeded", finishedAt } });
       await tx.externalConnection.update({ where: { id: run.connectionId }, data: { lastSyncedAt: finishedAt, ...clearedConnectionFailure() } });
     });
@@ -312,22 +312,22 @@ const UNLISTED_STATUSES = ["queued", "skipped"] satisfies QueueStatus[];
  * at the very end of a run): the connection's candidate rows are read on the connection itself and
  * looked up in the sorted ids, and only the unlisted ones — usually none — are written.
  * A row written since the run started (a webhook's import arriving after the app's list was read)
- * is not judged by a listing older than itself. A quick sync's skipped series count as listed, and it
- * leaves rows without a series alone (it can't tell whose they are); a full sync judges them.
+ * is not judged by a listing older than itself. A quick sync's skipped series or scenes count as
+ * listed, and it leaves rows without one alone (it can't tell whose they are); a full sync judges them.
  */
 async function markUnlistedRemoved(tx: Pick<Database, "$executeRaw">, run: ActiveRun): Promise<number> {
   // Inside the caller's transaction, so the rows read here are the rows the UPDATE finds.
   const candidates = connectionInTransaction()
-    .prepare<[number, string, number, string], number>(
-      `SELECT "id" FROM "QueueItem"
-       WHERE "connectionId" = ? AND "status" IN (${UNLISTED_STATUSES.map((status) => `'${status}'`).join(", ")}) AND "updatedAt" < ?
-         AND (? = 1 OR ("externalParentId" IS NOT NULL AND "externalParentId" NOT IN (SELECT value FROM json_each(?))))`,
+    .prepare<[number, string], [number, string | null]>(
+      `SELECT "id", "externalParentId" FROM "QueueItem"
+       WHERE "connectionId" = ? AND "status" IN (${UNLISTED_STATUSES.map((status) => `'${status}'`).join(", ")}) AND "updatedAt" < ?`,
     )
-    .pluck()
+    .raw()
     .safeIntegers(false);
   const listed = Float64Array.from(run.listedRowIds).sort();
   const unlisted: number[] = [];
-  for (const id of candidates.iterate(run.connectionId, sqlDate(run.startedAt), run.full ? 1 : 0, JSON.stringify(run.skippedParents))) {
+  for (const [id, parentId] of candidates.iterate(run.connectionId, sqlDate(run.startedAt))) {
+    if (!run.full && (parentId === null || run.skippedParents.has(parentId))) continue;
     if (!containsSorted(listed, id)) unlisted.push(id);
   }
   let removed = 0;

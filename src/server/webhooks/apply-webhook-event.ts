@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { QueueStatus } from "~/lib/queue-enums";
 import { arrExternalId, arrParentId } from "~/server/connections/arr-common";
 import type { LibraryFile } from "~/server/connections/connection-client";
-import { invalidateParentSnapshot } from "~/server/connections/series-snapshots";
+import { invalidateParentSnapshot } from "~/server/connections/parent-snapshots";
 import type { Database } from "~/server/db";
 import { normaliseCodec } from "~/server/media/codec";
 import { pickMediaFacts, type MediaFacts } from "~/server/media/media-facts";
