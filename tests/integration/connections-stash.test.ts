@@ -166,6 +166,28 @@ describe("Stash library", () => {
     ]);
   });
 
+  it("asks for the next page as soon as a page arrives, while the sync is still writing it", async () => {
+    const stash = await fake({ library: { scenes: generateStashScenes(2_500) } });
+    const client = stashClient({ baseUrl: stash.url, apiKey: KEY });
+    try {
+      const events = client.library();
+      let first = await events.next();
+      while (!first.done && first.value.type !== "files") first = await events.next();
+      // The consumer holds page 1 and hasn't asked for more: page 2 is already on its way.
+      for (let waited = 0; scenesRequests(stash).length < 2 && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      const requestedWhileHolding = scenesRequests(stash).map((request) => request.variables.scene_filter);
+      const rest = await collect(events);
+
+      expect(requestedWhileHolding).toEqual([0, 1_000].map((after) => ({ id: { value: after, modifier: "GREATER_THAN" } })));
+      expect(rest.failed).toBeNull();
+      expect(rest.files).toHaveLength(1_500);
+      // Still one page ahead at most: no request beyond the end.
+      expect(scenesRequests(stash)).toHaveLength(3);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("stops after an exactly full last page with one empty request", async () => {
     const stash = await fake({ library: { scenes: generateStashScenes(2_000) } });
     const { files, failed } = await readLibrary(stash);

@@ -25,6 +25,9 @@ export type Result<T> = { ok: true; data: T } | { ok: false; error: ConnectionEr
 export const ok = <T>(data: T): Result<T> => ({ ok: true, data });
 export const fail = <T = never>(error: ConnectionError): Result<T> => ({ ok: false, error });
 
+/** The same failure, saying what was being read: "… (reading scenes after id 1000)". Our words only, never a path or title. */
+export const withErrorDetail = (error: ConnectionError, detail: string): ConnectionError => ({ ...error, message: `${error.message} (${detail})` });
+
 /** Who was asked and where: every message names both. */
 export interface ErrorContext {
   /** "Sonarr", "Radarr"… */

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { arrFileFields, arrParentId, testArrConnection, toLibraryFile } from "./arr-common";
 import { arrHandBack, readArrFile } from "./arr-command";
 import type { AppClientOptions, ConnectionClient, LibraryEvent, LibraryOptions, MediaFiles, ParentListing } from "./connection-client";
-import { ok, type Result } from "./errors";
+import { ok, withErrorDetail, type Result } from "./errors";
 import { createHttpClient, type HttpClient, type RequestOptions } from "./http-client";
 
 /**
@@ -132,7 +132,7 @@ export function createSonarrClient(options: AppClientOptions): ConnectionClient 
           const head = inFlight.shift()!;
           const result = await head.result;
           if (!result.ok) {
-            yield { type: "failed", error: { ...result.error, message: `${result.error.message} (reading the episode files of series ${head.seriesId})` } };
+            yield { type: "failed", error: withErrorDetail(result.error, `reading the episode files of series ${head.seriesId}`) };
             return;
           }
           const files = result.data.items.map((file) => toLibraryFile(file, "sonarr"));

@@ -3,7 +3,7 @@ import { gql } from "graphql-request";
 import { z } from "zod";
 import { normaliseCodec } from "~/server/media/codec";
 import type { LibraryEvent, LibraryFile, ParentListing } from "./connection-client";
-import { badResponseError, type ConnectionError, type ErrorContext } from "./errors";
+import { badResponseError, withErrorDetail, type ErrorContext } from "./errors";
 import type { HttpClient } from "./http-client";
 import { dataOf, graphqlResponseSchema, idSchema, int64Schema, STASH_GRAPHQL_PATH } from "./stash-graphql";
 
@@ -186,10 +186,6 @@ function readScenePage(scenes: unknown[]): { files: LibraryFile[]; invalid: numb
   return { files, invalid, lastId, parents };
 }
 
-function withDetail(error: ConnectionError, detail: string): ConnectionError {
-  return { ...error, message: `${error.message} (${detail})` };
-}
-
 /** Scene ids `from`…`to` (both included), or every id from `from` on when `to` is null. */
 interface IdRange {
   from: number;
@@ -232,33 +228,55 @@ function sceneFilter(listing: StashListing, range: IdRange, after: number) {
   return { id, ...(listing.tagIds ? { tags: { value: listing.tagIds, modifier: "INCLUDES" } } : {}) };
 }
 
+/**
+ * Starts a request now, so Stash prepares the next page while this one is validated and written
+ * (the id cursor is known as soon as a page arrives). A handler is attached at once, so a request
+ * left unawaited when the listing stops early can't become an unhandled rejection.
+ */
+function requestAhead<T>(request: Promise<T>): Promise<T> {
+  request.catch(() => undefined);
+  return request;
+}
+
 /** The scenes in `range`, in full pages; `withCount`: the first page says how many scenes to expect. */
 async function* readSceneRange(listing: StashListing, range: IdRange, withCount: boolean): AsyncGenerator<LibraryEvent> {
+  const requestPage = (after: number, first: boolean) =>
+    listing.http.postJson(
+      STASH_GRAPHQL_PATH,
+      {
+        query: SCENES_QUERY,
+        variables: {
+          scene_filter: sceneFilter(listing, range, after),
+          filter: { page: 1, per_page: STASH_PAGE_SIZE, sort: "id", direction: "ASC" },
+          withCount: withCount && first,
+        },
+        operationName: "OptimizarrScenes",
+      },
+      scenesResponseSchema,
+    );
   let after = range.from - 1;
+  let pending = requestPage(after, true);
   for (let page = 1; ; page += 1) {
-    const variables = {
-      scene_filter: sceneFilter(listing, range, after),
-      filter: { page: 1, per_page: STASH_PAGE_SIZE, sort: "id", direction: "ASC" },
-      withCount: withCount && page === 1,
-    };
-    const answer = await listing.http.postJson(STASH_GRAPHQL_PATH, { query: SCENES_QUERY, variables, operationName: "OptimizarrScenes" }, scenesResponseSchema);
-    const result = dataOf(answer, listing.context, "the scene list");
+    const result = dataOf(await pending, listing.context, "the scene list");
     if (!result.ok) {
-      yield { type: "failed", error: withDetail(result.error, `reading scenes after id ${after}`) };
+      yield { type: "failed", error: withErrorDetail(result.error, `reading scenes after id ${after}`) };
       return;
     }
     const { count, scenes } = result.data.findScenes;
-    // Scenes, not files: a scene with several files makes the real number a little higher.
-    if (variables.withCount && typeof count === "number") yield { type: "total", total: count };
     const read = readScenePage(scenes);
+    const last = scenes.length < STASH_PAGE_SIZE || (range.to !== null && read.lastId !== null && read.lastId >= range.to);
+    // A Stash that ignored the id filter would send the same page forever.
+    const stuck = !last && (read.lastId === null || read.lastId <= after);
+    if (!last && !stuck) pending = requestAhead(requestPage(read.lastId!, false));
+    // Scenes, not files: a scene with several files makes the real number a little higher.
+    if (withCount && page === 1 && typeof count === "number") yield { type: "total", total: count };
     yield { type: "files", files: read.files, invalid: read.invalid, parents: read.parents };
-    if (scenes.length < STASH_PAGE_SIZE || (range.to !== null && read.lastId !== null && read.lastId >= range.to)) return;
-    if (read.lastId === null || read.lastId <= after) {
-      // A Stash that ignored the id filter would send the same page forever.
+    if (last) return;
+    if (stuck) {
       yield { type: "failed", error: badResponseError(listing.context, `the scene ids after ${after} don't move forward`) };
       return;
     }
-    after = read.lastId;
+    after = read.lastId!;
   }
 }
 
@@ -272,20 +290,25 @@ export function fullStashListing(listing: StashListing): AsyncGenerator<LibraryE
  * the others are yielded as skipped parents (their queue items count as listed).
  */
 export async function* quickStashListing(listing: StashListing, knownParents: ReadonlyMap<string, string>): AsyncGenerator<LibraryEvent> {
-  let after = 0;
-  for (;;) {
-    const variables = {
-      scene_filter: sceneFilter(listing, { from: 1, to: null }, after),
-      filter: { page: 1, per_page: STASH_FINGERPRINT_PAGE_SIZE, sort: "id", direction: "ASC" },
-    };
-    const answer = await listing.http.postJson(
+  const requestPage = (after: number) =>
+    listing.http.postJson(
       STASH_GRAPHQL_PATH,
-      { query: SCENE_FINGERPRINTS_QUERY, variables, operationName: "OptimizarrSceneFingerprints" },
+      {
+        query: SCENE_FINGERPRINTS_QUERY,
+        variables: {
+          scene_filter: sceneFilter(listing, { from: 1, to: null }, after),
+          filter: { page: 1, per_page: STASH_FINGERPRINT_PAGE_SIZE, sort: "id", direction: "ASC" },
+        },
+        operationName: "OptimizarrSceneFingerprints",
+      },
       scenesResponseSchema,
     );
-    const result = dataOf(answer, listing.context, "the scene list");
+  let after = 0;
+  let pending = requestPage(after);
+  for (;;) {
+    const result = dataOf(await pending, listing.context, "the scene list");
     if (!result.ok) {
-      yield { type: "failed", error: withDetail(result.error, `reading scene fingerprints after id ${after}`) };
+      yield { type: "failed", error: withErrorDetail(result.error, `reading scene fingerprints after id ${after}`) };
       return;
     }
     const { scenes } = result.data.findScenes;
@@ -303,6 +326,10 @@ export async function* quickStashListing(listing: StashListing, knownParents: Re
       ids.push(Number(id));
       fingerprints.push(scene?.fingerprint ?? null);
     }
+    const lastId = ids.at(-1);
+    const last = scenes.length < STASH_FINGERPRINT_PAGE_SIZE;
+    const stuck = !last && (lastId === undefined || lastId <= after);
+    if (!last && !stuck) pending = requestAhead(requestPage(lastId!));
     const changed = ids.map((id, index) => fingerprints[index] === null || knownParents.get(stashParentId(String(id))) !== fingerprints[index]);
     const { ranges, outside } = rangesToRead(changed, ids);
     const skipped = outside.map((index): ParentListing => ({ parentId: stashParentId(String(ids[index])), fingerprint: fingerprints[index]!, skipped: true }));
@@ -313,12 +340,11 @@ export async function* quickStashListing(listing: StashListing, knownParents: Re
         if (event.type === "failed") return;
       }
     }
-    if (scenes.length < STASH_FINGERPRINT_PAGE_SIZE) return;
-    const lastId = ids.at(-1);
-    if (lastId === undefined || lastId <= after) {
+    if (last) return;
+    if (stuck) {
       yield { type: "failed", error: badResponseError(listing.context, `the scene ids after ${after} don't move forward`) };
       return;
     }
-    after = lastId;
+    after = lastId!;
   }
 }

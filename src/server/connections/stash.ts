@@ -2,7 +2,7 @@ import "server-only";
 import { gql } from "graphql-request";
 import { z } from "zod";
 import type { AppClientOptions, AppIdentity, ConnectionClient, LibraryEvent, LibraryOptions } from "./connection-client";
-import { badResponseError, fail, ok, type ConnectionError, type ErrorContext, type Result } from "./errors";
+import { badResponseError, fail, ok, withErrorDetail, type ErrorContext, type Result } from "./errors";
 import { createHttpClient, type HttpClient } from "./http-client";
 import { dataOf, graphqlResponseSchema, STASH_GRAPHQL_PATH } from "./stash-graphql";
 import { readStashFile, STASH_HAND_BACK_DOCUMENTS, stashHandBack } from "./stash-hand-back";
@@ -59,10 +59,6 @@ const tagsResponseSchema = graphqlResponseSchema(
   z.object({ findTags: z.object({ tags: z.array(z.object({ id: z.union([z.string(), z.number()]), name: z.string(), aliases: z.array(z.string()).nullish() })) }) }),
 );
 
-function withDetail(error: ConnectionError, detail: string): ConnectionError {
-  return { ...error, message: `${error.message} (${detail})` };
-}
-
 /**
  * Tag names → Stash tag ids, matched like Stash matches names: exactly, ignoring case, aliases
  * included. Stash's string EQUALS is SQL `LIKE` (pkg/sqlite/criterion_handlers.go), where `_` and
@@ -78,7 +74,7 @@ async function resolveTagIds(http: HttpClient, context: ErrorContext, names: rea
       filter: { per_page: 100, sort: "id", direction: "ASC" },
     };
     const result = dataOf(await http.postJson(PATH, { query: TAGS_QUERY, variables, operationName: "OptimizarrTags" }, tagsResponseSchema), context, "the tag list");
-    if (!result.ok) return fail(withDetail(result.error, `looking up the tag "${name}"`));
+    if (!result.ok) return fail(withErrorDetail(result.error, `looking up the tag "${name}"`));
     const wanted = name.toLowerCase();
     const matches = result.data.findTags.tags.filter((tag) => tag.name.toLowerCase() === wanted || (tag.aliases ?? []).some((alias) => alias.toLowerCase() === wanted));
     if (matches.length === 0) {
