@@ -130,6 +130,9 @@ test("every way data enters: sync, failing sync, webhooks, scan, failing scan", 
   await syncAndWait(page, STASH_NAME);
   await expect(card(page, STASH_NAME)).toContainText("Failed");
   stash.setBehaviour({ transientFailures: 0 });
+  // Then a quick sync: every scene's fingerprint, none re-read; the toast says so in counts only.
+  await syncAndWait(page, STASH_NAME);
+  await expect(page.getByText("Quick sync: 2 of 2 scenes unchanged").first()).toBeVisible();
 
   // A private Sonarr whose webhook delivers an import.
   await page.getByRole("button", { name: "Add connection" }).first().click();
