@@ -8,6 +8,7 @@ import { UNLISTED_REASON, waitForSyncRun } from "~/server/connections/sync";
 import { db } from "~/server/db";
 import { hashWebhookSecret, generateWebhookSecret } from "~/server/webhooks/webhook-secret";
 import { signedInCaller } from "../support/callers";
+import { queueStatusesUnder, syncToEnd } from "../support/sync-calls";
 import { deliver, fixture } from "../support/webhook-delivery";
 import { sonarrLibrary, startFakeArr, type FakeArrServer } from "../fakes/arr-fake-server";
 import { fakeEpisodeFile, type Json } from "../fakes/arr-library";
@@ -42,12 +43,6 @@ function episodes(seriesId: number, firstId: number, count: number, size = 1_000
   );
 }
 
-async function sync(id: number, full?: boolean) {
-  const { runId } = await api.connections.sync({ id, full });
-  await waitForSyncRun(runId);
-  return api.connections.syncRun({ runId });
-}
-
 /** The series whose episode files were requested since the last call, sorted. */
 function seriesRead(sonarr: FakeArrServer): number[] {
   const read = sonarr.requests
@@ -55,11 +50,6 @@ function seriesRead(sonarr: FakeArrServer): number[] {
     .map((request) => Number(new URL(request.url, "http://fake").searchParams.get("seriesId")));
   sonarr.requests.length = 0;
   return read.sort((a, b) => a - b);
-}
-
-async function statusesUnder(root: string) {
-  const rows = await db.queueItem.findMany({ where: { filePath: { startsWith: root } }, orderBy: { filePath: "asc" } });
-  return Object.fromEntries(rows.map((row) => [row.filePath.slice(root.length), row.status]));
 }
 
 beforeAll(() => setHttpClientDefaults({ connectMs: 1_000, headersMs: 500, bodyIdleMs: 500, retryDelaysMs: [10, 10] }));
@@ -74,7 +64,7 @@ describe("quick sync", () => {
     const root = uniqueRoot();
     const s = [episodes(1, 100, 3), episodes(2, 200, 3), episodes(3, 300, 3), episodes(4, 400, 3), episodes(5, 500, 2)];
     const { sonarr, connectionId } = await sonarrWith(root, s.map((files, index) => ({ id: index + 1, files })));
-    const first = await sync(connectionId);
+    const first = await syncToEnd(connectionId);
     seriesRead(sonarr);
 
     const resized = fakeEpisodeFile(4, { id: 400, path: "/tv/S4/E400.mkv", size: 2_000_000_000 });
@@ -85,12 +75,12 @@ describe("quick sync", () => {
       { id: 4, files: [resized, ...s[3]!.slice(1)] },
       { id: 5, files: s[4]! },
     ]));
-    const quick = await sync(connectionId);
+    const quick = await syncToEnd(connectionId);
 
     expect(first).toMatchObject({ status: "succeeded", full: true, added: 14, parentsTotal: 5, parentsSkipped: 0 });
     expect(seriesRead(sonarr)).toEqual([2, 3, 4]);
     expect(quick).toMatchObject({ status: "succeeded", full: false, parentsTotal: 5, parentsSkipped: 2, added: 1, updated: 1, removed: 1, processed: 9 });
-    const statuses = await statusesUnder(root);
+    const statuses = await queueStatusesUnder(root);
     expect(statuses["/tv/S3/E300.mkv"]).toBe("removed");
     expect(statuses["/tv/S2/E210.mkv"]).toBe("queued");
     // The skipped series' files were not listed by this run, yet nothing of theirs is marked removed.
@@ -104,16 +94,16 @@ describe("quick sync", () => {
     const root = uniqueRoot();
     const original = episodes(1, 100, 2);
     const { sonarr, connectionId } = await sonarrWith(root, [{ id: 1, files: original }, { id: 2, files: episodes(2, 200, 1) }]);
-    await sync(connectionId);
+    await syncToEnd(connectionId);
     seriesRead(sonarr);
 
     // Same count, same summed size: Sonarr's statistics can't tell (nor can they tell a rename).
     const swapped = fakeEpisodeFile(1, { id: 150, path: "/tv/S1/E150.mkv", size: 1_000_000_000 });
     sonarr.setLibrary(sonarrLibrary([{ id: 1, files: [swapped, original[1]!] }, { id: 2, files: episodes(2, 200, 1) }]));
-    const quick = await sync(connectionId);
-    const afterQuick = await statusesUnder(root);
-    const full = await sync(connectionId, true);
-    const afterFull = await statusesUnder(root);
+    const quick = await syncToEnd(connectionId);
+    const afterQuick = await queueStatusesUnder(root);
+    const full = await syncToEnd(connectionId, true);
+    const afterFull = await queueStatusesUnder(root);
 
     expect(quick).toMatchObject({ status: "succeeded", full: false, parentsSkipped: 2, removed: 0, added: 0, processed: 0 });
     expect(afterQuick).toEqual({ "/tv/S1/E100.mkv": "queued", "/tv/S1/E101.mkv": "queued", "/tv/S2/E200.mkv": "queued" });
@@ -126,12 +116,12 @@ describe("quick sync", () => {
   it("a full sync on demand re-reads every series; without the flag the sync is quick", async () => {
     const root = uniqueRoot();
     const { sonarr, connectionId } = await sonarrWith(root, [1, 2, 3].map((id) => ({ id, files: episodes(id, id * 100, 2) })));
-    await sync(connectionId);
+    await syncToEnd(connectionId);
     seriesRead(sonarr);
 
-    const full = await sync(connectionId, true);
+    const full = await syncToEnd(connectionId, true);
     const fullReads = seriesRead(sonarr);
-    const quick = await sync(connectionId);
+    const quick = await syncToEnd(connectionId);
     const quickReads = seriesRead(sonarr);
 
     expect(full).toMatchObject({ status: "succeeded", full: true, parentsTotal: 3, parentsSkipped: 0, unchanged: 6 });
@@ -148,7 +138,7 @@ describe("quick sync", () => {
   it("after a failed run the next sync re-reads every series changed since the last complete one, those the failed run read included", async () => {
     const root = uniqueRoot();
     const { sonarr, connectionId } = await sonarrWith(root, [1, 2, 3].map((id) => ({ id, files: episodes(id, id * 100, 2) })));
-    await sync(connectionId);
+    await syncToEnd(connectionId);
     seriesRead(sonarr);
 
     sonarr.setLibrary(sonarrLibrary([
@@ -157,10 +147,10 @@ describe("quick sync", () => {
       { id: 3, files: episodes(3, 300, 3) },
     ]));
     sonarr.setBehaviour({ failEpisodeFilesFor: [3] });
-    const failed = await sync(connectionId);
+    const failed = await syncToEnd(connectionId);
     seriesRead(sonarr);
     sonarr.setBehaviour({ failEpisodeFilesFor: [] });
-    const next = await sync(connectionId);
+    const next = await syncToEnd(connectionId);
 
     expect(failed).toMatchObject({ status: "failed", full: false });
     expect(seriesRead(sonarr)).toEqual([2, 3]);
@@ -172,10 +162,10 @@ describe("quick sync", () => {
   it("a series whose episodefile list had a malformed entry is read again by the next quick sync", async () => {
     const root = uniqueRoot();
     const { sonarr, connectionId } = await sonarrWith(root, [{ id: 1, files: [...episodes(1, 100, 1), { id: "broken" }] }, { id: 2, files: episodes(2, 200, 1) }]);
-    await sync(connectionId);
+    await syncToEnd(connectionId);
     seriesRead(sonarr);
 
-    const again = await sync(connectionId);
+    const again = await syncToEnd(connectionId);
 
     expect(again).toMatchObject({ status: "succeeded", full: false, parentsSkipped: 1, invalid: 1 });
     expect(seriesRead(sonarr)).toEqual([1]);
@@ -185,13 +175,13 @@ describe("quick sync", () => {
     const root = uniqueRoot();
     // Series 12 is the one the fixture's Download names.
     const { sonarr, connectionId } = await sonarrWith(root, [{ id: 12, files: episodes(12, 1200, 2) }, { id: 13, files: episodes(13, 1300, 2) }]);
-    await sync(connectionId);
+    await syncToEnd(connectionId);
     const secret = generateWebhookSecret();
     await db.externalConnection.update({ where: { id: connectionId }, data: { webhookSecretHash: hashWebhookSecret(secret), webhookRegisteredAt: new Date() } });
     seriesRead(sonarr);
 
     const delivered = await deliver("sonarr", fixture("sonarr-download"), { token: secret });
-    const quick = await sync(connectionId);
+    const quick = await syncToEnd(connectionId);
 
     expect(delivered.status).toBeLessThan(300);
     expect(quick).toMatchObject({ status: "succeeded", full: false, parentsSkipped: 1 });
@@ -201,7 +191,7 @@ describe("quick sync", () => {
   it("a webhook landing while a quick sync runs is not undone by that sync's older view of the series", async () => {
     const root = uniqueRoot();
     const { sonarr, connectionId } = await sonarrWith(root, [{ id: 12, files: episodes(12, 1200, 2) }, { id: 13, files: episodes(13, 1300, 2) }]);
-    await sync(connectionId);
+    await syncToEnd(connectionId);
     const secret = generateWebhookSecret();
     await db.externalConnection.update({ where: { id: connectionId }, data: { webhookSecretHash: hashWebhookSecret(secret), webhookRegisteredAt: new Date() } });
     // Series 13 changed, so the run has a request to make; every answer takes a while.
@@ -214,7 +204,7 @@ describe("quick sync", () => {
     const during = await api.connections.syncRun({ runId });
     sonarr.setBehaviour({ delayMs: 0 });
     seriesRead(sonarr);
-    const next = await sync(connectionId);
+    const next = await syncToEnd(connectionId);
 
     expect(delivered.status).toBeLessThan(300);
     expect(during).toMatchObject({ status: "succeeded", full: false, parentsSkipped: 1 });
@@ -228,9 +218,9 @@ describe("when the schedule asks for a full sync", () => {
     const root = uniqueRoot();
     const { connectionId } = await sonarrWith(root, [{ id: 1, files: episodes(1, 100, 1) }]);
     const dueBefore = await isFullSyncDue(db, connectionId);
-    await sync(connectionId);
+    await syncToEnd(connectionId);
     const fullRun = await db.syncRun.findFirstOrThrow({ where: { connectionId, full: true } });
-    await sync(connectionId);
+    await syncToEnd(connectionId);
     const now = fullRun.startedAt.getTime();
 
     expect(dueBefore).toBe(true);
@@ -244,7 +234,7 @@ describe("when the schedule asks for a full sync", () => {
   it("the scheduler runs a quick sync while the last full one is recent, a full one once it is 24 h old", async () => {
     const root = uniqueRoot();
     const { connectionId } = await sonarrWith(root, [{ id: 1, files: episodes(1, 100, 1) }]);
-    await sync(connectionId);
+    await syncToEnd(connectionId);
     await api.connections.update({ id: connectionId, syncIntervalMinutes: 15 });
     const backdate = (hours: number) =>
       db.$executeRaw`UPDATE "SyncRun" SET "startedAt" = strftime('%Y-%m-%dT%H:%M:%fZ', "startedAt", ${`-${hours} hours`}) WHERE "connectionId" = ${connectionId}`;
@@ -274,8 +264,8 @@ describe("when the schedule asks for a full sync", () => {
     const radarr = await startFakeArr({ app: "radarr", apiKey: KEY, library: { movies: [] } });
     servers.push(radarr);
     const { connection } = await api.connections.create({ name: "Radarr", appType: "radarr", baseUrl: radarr.url, apiKey: KEY });
-    await sync(connection.id);
-    const again = await sync(connection.id);
+    await syncToEnd(connection.id);
+    const again = await syncToEnd(connection.id);
 
     expect(again).toMatchObject({ status: "succeeded", full: true, parentsTotal: 0 });
     expect(connection).toMatchObject({ quickSync: false, fullSyncEveryHours: 24 });

@@ -3,9 +3,10 @@ import { APP_PRESENTATION } from "~/components/connections/app-presentation";
 import { syncKindText } from "~/components/connections/sync-run-text";
 import { setHttpClientDefaults } from "~/server/connections/http-client";
 import { STASH_FINGERPRINT_PAGE_SIZE } from "~/server/connections/stash-library";
-import { UNLISTED_REASON, waitForSyncRun } from "~/server/connections/sync";
+import { UNLISTED_REASON } from "~/server/connections/sync";
 import { db } from "~/server/db";
 import { signedInCaller } from "../support/callers";
+import { queueStatusesUnder, syncToEnd } from "../support/sync-calls";
 import { startFakeStash, type FakeStashServer } from "../fakes/stash-fake-server";
 import { fakeScene, fakeVideoFile, generateStashScenes, type FakeScene } from "../fakes/stash-library";
 
@@ -50,12 +51,6 @@ async function stashWith(root: string, library: FakeScene[] | ReturnType<typeof 
   return { stash, connectionId: connection.id };
 }
 
-async function sync(id: number, full?: boolean) {
-  const { runId } = await api.connections.sync({ id, full });
-  await waitForSyncRun(runId);
-  return api.connections.syncRun({ runId });
-}
-
 /** The requests since the last call: fingerprint pages and full reads (with their id filters). */
 function requestsOf(stash: FakeStashServer) {
   const taken = stash.requests.splice(0);
@@ -64,11 +59,6 @@ function requestsOf(stash: FakeStashServer) {
     fingerprintPages: taken.filter((request) => request.operationName === "OptimizarrSceneFingerprints").map((request) => idFilter(request.variables)),
     fullReads: taken.filter((request) => request.operationName === "OptimizarrScenes").map((request) => idFilter(request.variables)),
   };
-}
-
-async function statusesUnder(root: string) {
-  const rows = await db.queueItem.findMany({ where: { filePath: { startsWith: root } }, orderBy: { filePath: "asc" } });
-  return Object.fromEntries(rows.map((row) => [row.filePath.slice(root.length), row.status]));
 }
 
 beforeAll(() => setHttpClientDefaults({ connectMs: 1_000, headersMs: 500, bodyIdleMs: 500, retryDelaysMs: [10, 10] }));
@@ -81,11 +71,11 @@ describe("Stash quick sync", () => {
   it("reads only fingerprints when nothing changed: no scene read in full, no queue row written", async () => {
     const root = uniqueRoot();
     const { stash, connectionId } = await stashWith(root, scenes(5));
-    const first = await sync(connectionId);
+    const first = await syncToEnd(connectionId);
     requestsOf(stash);
 
     const rowsBefore = await db.queueItem.findMany({ where: { connectionId }, orderBy: { id: "asc" } });
-    const quick = await sync(connectionId);
+    const quick = await syncToEnd(connectionId);
     const requests = requestsOf(stash);
 
     expect(first).toMatchObject({ status: "succeeded", full: true, added: 5, parentsTotal: 5, parentsSkipped: 0 });
@@ -100,7 +90,7 @@ describe("Stash quick sync", () => {
     const root = uniqueRoot();
     const library = scenes(6);
     const { stash, connectionId } = await stashWith(root, library);
-    await sync(connectionId);
+    await syncToEnd(connectionId);
     requestsOf(stash);
 
     const moved = library[3]!.files[0]!;
@@ -115,14 +105,14 @@ describe("Stash quick sync", () => {
         fakeScene(7, { files: [fakeVideoFile(70, { path: "/data/s7.mp4" })] }),
       ],
     });
-    const quick = await sync(connectionId);
+    const quick = await syncToEnd(connectionId);
     const requests = requestsOf(stash);
 
     expect(quick).toMatchObject({ status: "succeeded", full: false, parentsTotal: 6, parentsSkipped: 0, added: 1, removed: 1 });
     // Scenes 1, 2, 4 and 5 changed and 7 is new; the unchanged scene 6 lies between two of them and
     // is read with them: one range. Scene 3 is gone, so nothing lists its file.
     expect(requests.fullReads).toEqual([{ value: 1, value2: 7, modifier: "BETWEEN" }]);
-    const statuses = await statusesUnder(root);
+    const statuses = await queueStatusesUnder(root);
     expect(statuses).toMatchObject({ "/data/renamed-s1.mp4": "queued", "/data/s3.mp4": "removed", "/data/s4.mp4": "queued", "/data/s7.mp4": "queued" });
     expect(statuses["/data/s1.mp4"]).toBeUndefined();
     const resized = await db.queueItem.findFirstOrThrow({ where: { connectionId, externalId: "sceneFile:20" } });
@@ -137,12 +127,12 @@ describe("Stash quick sync", () => {
     const root = uniqueRoot();
     const library = scenes(300);
     const { stash, connectionId } = await stashWith(root, library);
-    await sync(connectionId);
+    await syncToEnd(connectionId);
     requestsOf(stash);
 
     const changed = new Set([10, 40, 250]);
     stash.setLibrary({ scenes: library.map((scene) => (changed.has(scene.id) ? rescanned(scene, 123_456_789 + scene.id) : scene)) });
-    const quick = await sync(connectionId);
+    const quick = await syncToEnd(connectionId);
     const requests = requestsOf(stash);
 
     // 10 and 40 have 29 unchanged scenes between them: one range; 250 is alone.
@@ -157,10 +147,10 @@ describe("Stash quick sync", () => {
     const root = uniqueRoot();
     const count = STASH_FINGERPRINT_PAGE_SIZE * 2 + 500;
     const { stash, connectionId } = await stashWith(root, generateStashScenes(count));
-    await sync(connectionId);
+    await syncToEnd(connectionId);
     requestsOf(stash);
 
-    const quick = await sync(connectionId);
+    const quick = await syncToEnd(connectionId);
     const requests = requestsOf(stash);
 
     expect(quick).toMatchObject({ status: "succeeded", full: false, parentsTotal: count, parentsSkipped: count, processed: 0 });
@@ -172,15 +162,15 @@ describe("Stash quick sync", () => {
     const root = uniqueRoot();
     const library = scenes(3);
     const { stash, connectionId } = await stashWith(root, library);
-    await sync(connectionId);
+    await syncToEnd(connectionId);
     stash.setLibrary({ scenes: [library[0]!, rescanned(library[1]!, 42_000_000)] });
     stash.setBehaviour({ failScenesAfterId: 0 });
 
-    const failed = await sync(connectionId);
+    const failed = await syncToEnd(connectionId);
     stash.setBehaviour({ failScenesAfterId: undefined });
     requestsOf(stash);
-    const afterFailure = await statusesUnder(root);
-    const next = await sync(connectionId);
+    const afterFailure = await queueStatusesUnder(root);
+    const next = await syncToEnd(connectionId);
 
     expect(failed).toMatchObject({ status: "failed", full: false, errorCategory: "bad_response", removed: 0 });
     expect(failed.error).toContain("reading scene fingerprints after id 0");
@@ -195,10 +185,10 @@ describe("Stash quick sync", () => {
     stash.setBehaviour({
       mangleScenes: (page) => page.map((scene) => (isScene(scene) && scene.id === "2" && "files" in scene ? { ...scene, files: [{ id: "20", size: -1 }] } : scene)),
     });
-    const first = await sync(connectionId);
+    const first = await syncToEnd(connectionId);
     requestsOf(stash);
 
-    const quick = await sync(connectionId);
+    const quick = await syncToEnd(connectionId);
 
     expect(first).toMatchObject({ status: "succeeded", invalid: 1, parentsTotal: 2 });
     expect(quick).toMatchObject({ status: "succeeded", full: false, parentsSkipped: 2, invalid: 1 });
@@ -209,34 +199,34 @@ describe("Stash quick sync", () => {
     const root = uniqueRoot();
     const library = scenes(3, { tagIds: ["1"] });
     const { stash, connectionId } = await stashWith(root, library, ["Keep"]);
-    await sync(connectionId);
+    await syncToEnd(connectionId);
     requestsOf(stash);
 
     stash.setLibrary({ scenes: [library[0]!, { ...library[1]!, tagIds: [] }, library[2]!] });
-    const quick = await sync(connectionId);
+    const quick = await syncToEnd(connectionId);
     const requests = requestsOf(stash);
 
     expect(quick).toMatchObject({ status: "succeeded", full: false, parentsSkipped: 2, removed: 1 });
     expect(requests.fullReads).toEqual([]);
-    expect(await statusesUnder(root)).toEqual({ "/data/s1.mp4": "queued", "/data/s2.mp4": "removed", "/data/s3.mp4": "queued" });
+    expect(await queueStatusesUnder(root)).toEqual({ "/data/s1.mp4": "queued", "/data/s2.mp4": "removed", "/data/s3.mp4": "queued" });
   });
 
   it("a folder renamed in Stash (paths change, file records don't): the quick sync misses it, the next full sync moves the rows", async () => {
     const root = uniqueRoot();
     const library = scenes(2);
     const { stash, connectionId } = await stashWith(root, library);
-    await sync(connectionId);
+    await syncToEnd(connectionId);
 
     // Stash keeps the file rows and derives their paths from the renamed folder: no updated_at change.
     stash.setLibrary({ scenes: library.map((scene) => ({ ...scene, files: scene.files.map((file) => ({ ...file, path: file.path.replace("/data/", "/data/new/") })) })) });
-    const quick = await sync(connectionId);
-    const afterQuick = await statusesUnder(root);
-    const full = await sync(connectionId, true);
+    const quick = await syncToEnd(connectionId);
+    const afterQuick = await queueStatusesUnder(root);
+    const full = await syncToEnd(connectionId, true);
 
     expect(quick).toMatchObject({ status: "succeeded", full: false, parentsSkipped: 2, processed: 0 });
     expect(afterQuick).toEqual({ "/data/s1.mp4": "queued", "/data/s2.mp4": "queued" });
     expect(full).toMatchObject({ status: "succeeded", full: true, updated: 2, removed: 0 });
-    expect(await statusesUnder(root)).toEqual({ "/data/new/s1.mp4": "queued", "/data/new/s2.mp4": "queued" });
+    expect(await queueStatusesUnder(root)).toEqual({ "/data/new/s1.mp4": "queued", "/data/new/s2.mp4": "queued" });
   });
 
   it("a Stash connection offers quick syncs and a full sync interval", async () => {
