@@ -229,6 +229,38 @@ describe("Stash quick sync", () => {
     expect(await queueStatusesUnder(root)).toEqual({ "/data/new/s1.mp4": "queued", "/data/new/s2.mp4": "queued" });
   });
 
+  it("new path mappings make the next sync full, so every row moves to its new path; unchanged mappings keep it quick", async () => {
+    const root = uniqueRoot();
+    const { stash, connectionId } = await stashWith(root, scenes(2));
+    await syncToEnd(connectionId);
+    await api.connections.update({ id: connectionId, pathMappings: [{ remote: "/data", local: `${root}/data` }], name: "Stash renamed" });
+    const stillQuick = await syncToEnd(connectionId);
+    requestsOf(stash);
+
+    await api.connections.update({ id: connectionId, pathMappings: [{ remote: "/data", local: `${root}/moved` }] });
+    const afterRemap = await syncToEnd(connectionId);
+
+    expect(stillQuick).toMatchObject({ status: "succeeded", full: false, parentsSkipped: 2 });
+    expect(afterRemap).toMatchObject({ status: "succeeded", full: true, parentsSkipped: 0, updated: 2, removed: 0 });
+    expect(requestsOf(stash).fingerprintPages).toEqual([]);
+    expect(await queueStatusesUnder(root)).toEqual({ "/moved/s1.mp4": "queued", "/moved/s2.mp4": "queued" });
+  });
+
+  it("pointed at another Stash, the next sync is full: the same scene ids there are other scenes", async () => {
+    const root = uniqueRoot();
+    const { connectionId } = await stashWith(root, scenes(2));
+    await syncToEnd(connectionId);
+    const other = await startFakeStash({ apiKey: KEY, library: { scenes: scenes(2) } });
+    servers.push(other);
+
+    // A new address takes the key again: a stored key never goes to an origin it wasn't saved for.
+    await api.connections.update({ id: connectionId, baseUrl: other.url, apiKey: KEY });
+    const next = await syncToEnd(connectionId);
+
+    expect(next).toMatchObject({ status: "succeeded", full: true, parentsSkipped: 0, unchanged: 2 });
+    expect(other.requests.some((request) => request.operationName === "OptimizarrScenes")).toBe(true);
+  });
+
   it("a Stash connection offers quick syncs and a full sync interval", async () => {
     const { connectionId } = await stashWith(uniqueRoot(), scenes(1));
     const listed = (await api.connections.list()).find((connection) => connection.id === connectionId);

@@ -16,6 +16,7 @@ import type { CreateConnectionInput, TestConnectionInput, UpdateConnectionInput 
 import { enrichQueueFromConnection, type EnrichResult } from "./enrich";
 import type { ConnectionError, ConnectionErrorCategory } from "./errors";
 import { RETYPE_KEY_MESSAGE, storedKeyMayGoTo } from "./key-destination";
+import { parseStoredPathMappings } from "./path-mapping";
 import { rescheduleConnection, unscheduleConnection } from "./scheduler";
 import { cancelSync, getSyncRun, listSyncRuns, startSync, SyncStartError, type SyncRunDto } from "./sync";
 
@@ -234,10 +235,17 @@ export async function updateConnection(db: Database, input: UpdateConnectionInpu
   }
 
   const privacyChanged = input.private !== undefined && input.private !== row.private;
+  // Another app at the address, or paths mapped anew: what the last complete sync saw says nothing
+  // about the queue's rows any more, so the next sync reads everything (a quick one would skip the
+  // unchanged series and scenes and leave their rows under the old paths).
+  const mappingsChanged =
+    input.pathMappings !== undefined && JSON.stringify(input.pathMappings) !== JSON.stringify(parseStoredPathMappings(row.pathMappings));
+  const snapshotsStale = baseUrl !== row.baseUrl || mappingsChanged;
   await db.$transaction([
     db.externalConnection.update({ where: { id: row.id }, data }),
     // Every item the connection knows (its own, and files under a linked scan root) follows, atomically.
     ...(privacyChanged ? [recomputeItemPrivacy(db, knownByConnectionSql(row.id))] : []),
+    ...(snapshotsStale ? [db.syncParentSnapshot.deleteMany({ where: { connectionId: row.id } })] : []),
   ]);
   if (privacyChanged) await reloadPrivatePaths(db);
   if (input.enabled === false && row.enabled) await cancelSync(row.id);
