@@ -94,6 +94,8 @@ const videoFileSchema = z.object({
   bit_rate: z.number().nonnegative().nullish(),
   created_at: z.string().nullish(),
   mod_time: z.string().nullish(),
+  /** For the scene's fingerprint only (see fingerprintOf). */
+  updated_at: z.string().nullish(),
 });
 type VideoFile = z.infer<typeof videoFileSchema>;
 
@@ -113,14 +115,25 @@ export function stashParentId(sceneId: string): string {
 }
 
 /**
- * What a scene's files look like to a quick sync, or null when the scene doesn't say (then it is
- * always read). Never empty: "" is the mark of a parent to re-read (parent-snapshots.ts).
+ * What a scene's files look like to a quick sync, or null when a file doesn't say when it changed
+ * (then the scene is always read). Never empty: "" is the mark of a parent to re-read
+ * (parent-snapshots.ts). The one spelling for both pages that see files: a fingerprint page's and
+ * a full page's fingerprints of an unchanged scene must be equal.
  */
+function fingerprintOf(files: readonly { id: string; updated_at?: string | null }[]): string | null {
+  const parts: string[] = [];
+  for (const file of files) {
+    if (!file.updated_at) return null;
+    parts.push(`${file.id}@${file.updated_at}`);
+  }
+  return `${parts.length}|${parts.sort().join(",")}`;
+}
+
+/** A scene of a fingerprint page: its id and fingerprint, or null when it doesn't validate. */
 export function sceneFingerprint(raw: unknown): { sceneId: string; fingerprint: string } | null {
   const scene = fingerprintSceneSchema.safeParse(raw);
   if (!scene.success) return null;
-  const files = scene.data.files.map((file) => `${file.id}@${file.updated_at}`).sort();
-  return { sceneId: scene.data.id, fingerprint: `${files.length}|${files.join(",")}` };
+  return { sceneId: scene.data.id, fingerprint: fingerprintOf(scene.data.files)! };
 }
 
 function parseDate(raw: string | null | undefined): Date | null {
@@ -164,24 +177,23 @@ function readScenePage(scenes: unknown[]): { files: LibraryFile[]; invalid: numb
   let invalid = 0;
   let lastId: number | null = null;
   for (const raw of scenes) {
-    const id = sceneIdSchema.safeParse(raw);
-    if (id.success) lastId = Math.max(lastId ?? 0, Number(id.data.id));
     const scene = sceneSchema.safeParse(raw);
+    // A scene that fails validation still moves the cursor past its id, if it has one.
+    const id = scene.success ? scene.data.id : sceneIdSchema.safeParse(raw).data?.id;
+    if (id !== undefined) lastId = Math.max(lastId ?? 0, Number(id));
     if (!scene.success) {
       invalid += 1;
       continue;
     }
-    let complete = true;
+    const valid: VideoFile[] = [];
     for (const rawFile of scene.data.files) {
       const file = videoFileSchema.safeParse(rawFile);
-      if (file.success) files.push(toStashLibraryFile(file.data, scene.data.id));
-      else {
-        invalid += 1;
-        complete = false;
-      }
+      if (file.success) valid.push(file.data);
+      else invalid += 1;
     }
-    const fingerprint = complete ? sceneFingerprint(raw) : null;
-    if (fingerprint) parents.push({ parentId: stashParentId(fingerprint.sceneId), fingerprint: fingerprint.fingerprint, skipped: false });
+    for (const file of valid) files.push(toStashLibraryFile(file, scene.data.id));
+    const fingerprint = valid.length === scene.data.files.length ? fingerprintOf(valid) : null;
+    if (fingerprint !== null) parents.push({ parentId: stashParentId(scene.data.id), fingerprint, skipped: false });
   }
   return { files, invalid, lastId, parents };
 }
@@ -312,7 +324,7 @@ export async function* quickStashListing(listing: StashListing, knownParents: Re
       return;
     }
     const { scenes } = result.data.findScenes;
-    const ids: number[] = [];
+    const sceneIds: string[] = [];
     const fingerprints: (string | null)[] = [];
     let invalid = 0;
     for (const raw of scenes) {
@@ -323,16 +335,17 @@ export async function* quickStashListing(listing: StashListing, knownParents: Re
         invalid += 1;
         continue;
       }
-      ids.push(Number(id));
+      sceneIds.push(id);
       fingerprints.push(scene?.fingerprint ?? null);
     }
+    const ids = sceneIds.map(Number);
     const lastId = ids.at(-1);
     const last = scenes.length < STASH_FINGERPRINT_PAGE_SIZE;
     const stuck = !last && (lastId === undefined || lastId <= after);
     if (!last && !stuck) pending = requestAhead(requestPage(lastId!));
-    const changed = ids.map((id, index) => fingerprints[index] === null || knownParents.get(stashParentId(String(id))) !== fingerprints[index]);
+    const changed = sceneIds.map((id, index) => fingerprints[index] === null || knownParents.get(stashParentId(id)) !== fingerprints[index]);
     const { ranges, outside } = rangesToRead(changed, ids);
-    const skipped = outside.map((index): ParentListing => ({ parentId: stashParentId(String(ids[index])), fingerprint: fingerprints[index]!, skipped: true }));
+    const skipped = outside.map((index): ParentListing => ({ parentId: stashParentId(sceneIds[index]!), fingerprint: fingerprints[index]!, skipped: true }));
     yield { type: "files", files: [], invalid, parents: skipped };
     for (const range of ranges) {
       for await (const event of readSceneRange(listing, range, false)) {
