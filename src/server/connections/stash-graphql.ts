@@ -4,8 +4,9 @@ import { badResponseError, fail, ok, type ErrorContext, type Result } from "./er
 
 /**
  * What every Stash GraphQL call shares: the endpoint, the answer's envelope, Stash's id and
- * Int64 spellings, and turning an answer into data or a failure. Used by the library client
- * (stash.ts) and the hand-back (stash-hand-back.ts).
+ * Int64 spellings, the queue's spelling of Stash's file and scene ids, and turning an answer into
+ * data or a failure. Used by the library listings (stash-library.ts) and the hand-back
+ * (stash-hand-back.ts).
  */
 export const STASH_GRAPHQL_PATH = "/graphql";
 
@@ -16,6 +17,16 @@ export function graphqlResponseSchema<T extends z.ZodType>(data: T) {
 
 /** IDs are GraphQL `ID`s: strings in JSON, though only ever integers in Stash. */
 export const idSchema = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
+
+/** A file's id in the queue: `sceneFile:<file id>`, stable while Stash moves files between scenes. */
+export function stashExternalId(fileId: string): string {
+  return `sceneFile:${fileId}`;
+}
+
+/** A scene as QueueItem.externalParentId and the sync's snapshots spell it: `scene:<scene id>`. */
+export function stashParentId(sceneId: string): string {
+  return `scene:${sceneId}`;
+}
 
 /** Int64 is a JSON number in Stash; accept a digit string too, as GraphQL servers may send 64-bit values that way. */
 export const int64Schema = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform((value) => BigInt(value));

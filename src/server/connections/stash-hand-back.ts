@@ -6,7 +6,7 @@ import type { AppFileRef, AppFileState, HandBackNote, HandBackReport, HandBackRe
 import { badResponseError, fail, ok, type ErrorContext, type Result } from "./errors";
 import { pollUntilDone, type PollStep } from "./hand-back-poll";
 import type { HttpClient } from "./http-client";
-import { dataOf, graphqlResponseSchema, idSchema, int64Schema, STASH_GRAPHQL_PATH } from "./stash-graphql";
+import { dataOf, graphqlResponseSchema, idSchema, int64Schema, STASH_GRAPHQL_PATH, stashExternalId } from "./stash-graphql";
 
 /**
  * Telling Stash that a scene's file was replaced, so the scene shows the new size and codec and
@@ -180,7 +180,7 @@ async function readSceneFiles(http: HttpClient, sceneId: string, context: ErrorC
   if (!read.ok) return read;
   const scene = read.data.findScene;
   if (!scene) return ok(null);
-  return ok(scene.files.map((file) => ({ externalId: `sceneFile:${file.id}`, remotePath: file.path, sizeBytes: file.size, codec: normaliseCodec(file.video_codec) })));
+  return ok(scene.files.map((file) => ({ externalId: stashExternalId(file.id), remotePath: file.path, sizeBytes: file.size, codec: normaliseCodec(file.video_codec) })));
 }
 
 /** findScene(id) → its files → the one with this file id; null when the scene or the file is gone. */

@@ -5,7 +5,7 @@ import { normaliseCodec } from "~/server/media/codec";
 import type { LibraryEvent, LibraryFile, ParentListing } from "./connection-client";
 import { badResponseError, withErrorDetail, type ErrorContext } from "./errors";
 import type { HttpClient } from "./http-client";
-import { dataOf, graphqlResponseSchema, idSchema, int64Schema, STASH_GRAPHQL_PATH } from "./stash-graphql";
+import { dataOf, graphqlResponseSchema, idSchema, int64Schema, STASH_GRAPHQL_PATH, stashExternalId, stashParentId } from "./stash-graphql";
 
 /**
  * Stash's library as LibraryEvents: every scene (a full listing), or only the scenes that changed
@@ -104,15 +104,6 @@ const sceneSchema = z.object({ id: idSchema, files: z.array(z.unknown()) });
 const sceneIdSchema = z.object({ id: idSchema });
 
 const fingerprintSceneSchema = z.object({ id: idSchema, files: z.array(z.object({ id: idSchema, updated_at: z.string().min(1) })) });
-
-/** A file's id in the queue: `sceneFile:<file id>`, stable while Stash moves files between scenes. */
-function stashExternalId(fileId: string): string {
-  return `sceneFile:${fileId}`;
-}
-
-export function stashParentId(sceneId: string): string {
-  return `scene:${sceneId}`;
-}
 
 /**
  * What a scene's files look like to a quick sync, or null when a file doesn't say when it changed
